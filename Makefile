@@ -1,0 +1,58 @@
+# The two commands of the README: `make run` and `make test`. Everything else here serves them.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Extra arguments for pytest, e.g. make test ARGS="tests/test_pages.py -k home"
+ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help run test install install-dev migrate demo admin serve lint format clean
+
+help:
+	@echo "make run    set up, load demo content and serve at http://$(HOST):$(PORT)/"
+	@echo "make test   set up and run the whole test suite (ARGS=... passes arguments to pytest)"
+	@echo "make lint   ruff check and ruff format --check"
+	@echo "make format ruff format and ruff check --fix"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "Python 3.11 or newer is needed: set PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamp files: reinstall only when a requirements file changes.
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+# `make run` is for trying the site on one machine, so DEBUG is on and no secret is needed.
+run: export DEBUG := true
+run: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_demo_content --if-empty
+	$(BIN)/python manage.py ensure_admin
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install-dev
+	$(BIN)/pytest $(ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,205 @@
+"""Settings for every environment, read from the environment (and an optional .env file).
+
+Every variable the site reads is declared once, in SCHEMA below, and documented in README.md.
+DEBUG is off unless set; with DEBUG off the site refuses to start without a SECRET_KEY.
+"""
+
+import os
+import warnings
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = PROJECT_DIR.parent
+
+
+def stop(message):
+    """Stop start-up with one line on stderr and no traceback: operators read this, not us."""
+    raise SystemExit(f"Configuration error: {message}")
+
+
+SCHEMA = {
+    "DEBUG": (bool, False),
+    "SECRET_KEY": (str, ""),
+    "ALLOWED_HOSTS": (list, ["localhost", "127.0.0.1", "[::1]"]),
+    "CSRF_TRUSTED_ORIGINS": (list, []),
+    "DATABASE_URL": (str, f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "DATABASE_CONN_MAX_AGE": (int, 60),
+    "CACHE_URL": (str, "locmemcache://"),
+    "EMAIL_URL": (str, "consolemail://"),
+    "DEFAULT_FROM_EMAIL": (str, "webmaster@localhost"),
+    "MEDIA_ROOT": (str, str(BASE_DIR / "media")),
+    "STATIC_ROOT": (str, str(BASE_DIR / "staticfiles")),
+    "WAGTAILADMIN_BASE_URL": (str, "http://127.0.0.1:8000"),
+    "WAGTAIL_SITE_NAME": (str, "Advocacy site"),
+    "TIME_ZONE": (str, "UTC"),
+    "LOG_LEVEL": (str, "INFO"),
+}
+
+env = environ.Env(**SCHEMA)
+# Values already in the environment win over the file; DJANGO_ENV_FILE points elsewhere
+# (tests point it at a file that does not exist to see the defaults).
+_env_file = os.environ.get("DJANGO_ENV_FILE", str(BASE_DIR / ".env"))
+if Path(_env_file).is_file():
+    env.read_env(_env_file)
+
+DEBUG = env("DEBUG")
+
+SECRET_KEY = env("SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        stop("SECRET_KEY is not set. Set it in the environment or .env (DEBUG is off).")
+    SECRET_KEY = "insecure-development-key-used-only-with-DEBUG-on"  # noqa: S105
+
+ALLOWED_HOSTS = env("ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
+
+
+def _database(url):
+    """django-environ accepts almost anything; refuse what would only fail later, obscurely."""
+    schemes = {"sqlite", "postgres", "postgresql", "pgsql"}
+    scheme = urlsplit(url).scheme
+    if scheme not in schemes:
+        stop(
+            "DATABASE_URL is malformed: it must start with postgres:// or sqlite:/// "
+            f"(got {scheme + '://' if scheme else 'no scheme'})."
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        config = env.db_url_config(url)
+    if not config.get("NAME"):
+        stop("DATABASE_URL is malformed: it names no database (or, for SQLite, no file).")
+    config["CONN_MAX_AGE"] = env("DATABASE_CONN_MAX_AGE")
+    config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+def _parsed(name, parse):
+    try:
+        return parse(env(name))
+    except (ImproperlyConfigured, KeyError, ValueError):
+        stop(f"{name} is malformed: see the settings table in README.md.")
+
+
+DATABASES = {"default": _database(env("DATABASE_URL"))}
+CACHES = {"default": _parsed("CACHE_URL", env.cache_url_config)}
+# EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT and the rest, as django-environ documents it.
+vars().update(_parsed("EMAIL_URL", env.email_url_config))
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = env("DEFAULT_FROM_EMAIL")
+
+INSTALLED_APPS = [
+    "advocacy",
+    "campaigns",
+    "wagtail.contrib.settings",
+    "wagtail.contrib.redirects",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.locales",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django_filters",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+ROOT_URLCONF = "advocacy.urls"
+WSGI_APPLICATION = "advocacy.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wagtail.contrib.settings.context_processors.settings",
+            ],
+        },
+    },
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    for name in (
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    )
+]
+
+# Languages: English at /, Persian under /fa/. Wagtail's locales follow the same list.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fa", "فارسی")]
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env("TIME_ZONE")
+
+STATIC_URL = "/static/"
+STATIC_ROOT = env("STATIC_ROOT")
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env("MEDIA_ROOT")
+# Files served at the site's root, such as /favicon.ico, which browsers ask for unprompted.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
+if DEBUG:
+    # The development server serves static files from their source folders; nothing is collected.
+    warnings.filterwarnings("ignore", "No directory at", UserWarning, "whitenoise.base")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# The page editor can post many fields for a long StreamField.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+WAGTAIL_SITE_NAME = env("WAGTAIL_SITE_NAME")
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL")
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL")},
+    # Background tasks run inline by default; one line per task start and end is noise.
+    "loggers": {"django_tasks": {"level": "WARNING"}},
+}

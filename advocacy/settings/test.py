@@ -1,0 +1,24 @@
+"""Test-only overrides: fast, isolated, and never dependent on a developer's .env."""
+
+import os
+
+# The suite reads the real environment (DATABASE_URL selects PostgreSQL) but not .env, and
+# supplies its own key: a missing key is a start-up error everywhere else.
+os.environ.setdefault("DJANGO_ENV_FILE", os.devnull)
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+
+from .base import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WAGTAILADMIN_BASE_URL = "http://testserver"
+LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Serve static files from the source folders, as `make run` does; nothing is collected.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

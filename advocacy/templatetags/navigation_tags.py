@@ -1,0 +1,29 @@
+from django import template
+from wagtail.models import Site
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def site_navigation(context):
+    """The home page in the reader's language and its live, public children shown in menus."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    if site is None:
+        return {"home": None, "items": []}
+    home = site.root_page.localized
+    items = home.get_children().live().public().in_menu()
+    return {"home": home, "items": list(items)}
+
+
+@register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
+def breadcrumbs(context, page):
+    """The trail from the home page down to, but not including, the current page."""
+    ancestors = page.get_ancestors().filter(depth__gt=1) if page.depth > 2 else []
+    return {"request": context.get("request"), "ancestors": ancestors, "page": page}
+
+
+@register.simple_tag
+def is_within(page, section):
+    """Whether page is section itself or below it, to mark the menu item readers are in."""
+    return bool(page) and page.path.startswith(section.path)

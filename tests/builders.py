@@ -1,0 +1,48 @@
+"""Plain functions that build the smallest tree a test needs."""
+
+from wagtail.models import Locale, Page, Site
+from wagtail.rich_text import RichText
+
+from advocacy.models import ContentPage, HomePage, SiteSettings
+
+
+def publish(page):
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def make_home_page(title="Test Organisation", **fields):
+    """A published HomePage made the default site's root, in place of Wagtail's welcome page."""
+    home = HomePage(title=title, slug="test-home", locale=Locale.get_default(), **fields)
+    Page.get_first_root_node().add_child(instance=home)
+    publish(home)
+    Site.objects.filter(is_default_site=True).update(root_page=home)
+    return home
+
+
+def make_content_page(parent, title="About us", *, live=True, show_in_menus=True, **fields):
+    fields.setdefault("slug", title.lower().replace(" ", "-"))
+    body = fields.pop("body", [("paragraph", RichText("<p>Some text.</p>"))])
+    page = ContentPage(title=title, show_in_menus=show_in_menus, body=body, live=live, **fields)
+    parent.add_child(instance=page)
+    if live:
+        return publish(page)
+    page.save_revision()
+    return page
+
+
+def translate(page, language_code, **fields):
+    """A published translation of page, with fields overridden."""
+    translation = page.copy_for_translation(Locale.objects.get(language_code=language_code))
+    for name, value in fields.items():
+        setattr(translation, name, value)
+    return publish(translation)
+
+
+def set_site_settings(**fields):
+    site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    for name, value in fields.items():
+        setattr(site_settings, name, value)
+    site_settings.save()
+    return site_settings

@@ -1,0 +1,75 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Page, Site
+
+from advocacy.models import ContentPage, HomePage, SiteSettings
+
+pytestmark = pytest.mark.django_db
+
+
+def site_tree():
+    return sorted(
+        (page.url_path, page.title, page.live, page.locale.language_code, page.content_type.model)
+        for page in Page.objects.select_related("locale", "content_type")
+    )
+
+
+def load(*args):
+    call_command("load_demo_content", *args, stdout=io.StringIO())
+
+
+def test_demo_content_replaces_the_welcome_page_as_the_site_root(client):
+    load()
+
+    site = Site.objects.get(is_default_site=True)
+    assert isinstance(site.root_page.specific, HomePage)
+    assert not Page.objects.filter(title__startswith="Welcome to your new Wagtail site").exists()
+    html = client.get("/").content.decode()
+    assert '<a class="site-name" href="/">Iran-Interlink</a>' in html
+    assert '<a href="/aims/">Aims</a>' in html
+
+
+def test_demo_content_has_a_persian_home_page(client):
+    load()
+
+    html = client.get("/fa/").content.decode()
+
+    assert '<html lang="fa" dir="rtl">' in html
+    assert "<h1>ایران اینترلینک</h1>" in html
+
+
+def test_running_load_demo_content_twice_leaves_the_same_pages():
+    load()
+    pages, settings_rows = site_tree(), SiteSettings.objects.count()
+
+    load()
+
+    assert site_tree() == pages
+    assert SiteSettings.objects.count() == settings_rows == 1
+    assert ContentPage.objects.filter(slug="aims").count() == 1
+
+
+def test_running_it_again_keeps_editors_changes():
+    load()
+    home = HomePage.objects.get(locale__language_code="en")
+    home.title = "Renamed by an editor"
+    home.save_revision().publish()
+    site_settings = SiteSettings.objects.get()
+    site_settings.tagline = "An editor's tagline"
+    site_settings.save()
+
+    load()
+
+    assert HomePage.objects.get(pk=home.pk).title == "Renamed by an editor"
+    assert SiteSettings.objects.get().tagline == "An editor's tagline"
+
+
+def test_if_empty_loads_nothing_once_the_site_has_content():
+    load("--if-empty")
+    ContentPage.objects.get(slug="aims").delete()
+
+    load("--if-empty")
+
+    assert not ContentPage.objects.filter(slug="aims").exists()

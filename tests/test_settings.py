@@ -1,0 +1,192 @@
+"""Settings come from the environment only; bad or missing values stop start-up in one line.
+
+Each test starts a fresh Python process with a controlled environment, as an operator would.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from advocacy.settings.base import BASE_DIR, SCHEMA
+
+NAMES = [
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "DATABASES",
+    "CACHES",
+    "EMAIL_BACKEND",
+    "EMAIL_HOST",
+    "EMAIL_PORT",
+    "MEDIA_ROOT",
+    "STATIC_ROOT",
+    "WAGTAILADMIN_BASE_URL",
+    "TIME_ZONE",
+]
+
+READ_SETTINGS = f"""
+import json
+from django.conf import settings
+print(json.dumps({{name: getattr(settings, name) for name in {NAMES!r}}}, default=str))
+"""
+
+
+def run(*command, **variables):
+    """Run command in the project folder with only the given variables (and no .env file)."""
+    return subprocess.run(
+        command,
+        cwd=BASE_DIR,
+        env={"PATH": os.environ["PATH"], "DJANGO_ENV_FILE": os.devnull, **variables},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def run_python(code, **variables):
+    """Run code with the base settings, as manage.py and the WSGI entry point load them."""
+    variables.setdefault("DJANGO_SETTINGS_MODULE", "advocacy.settings.base")
+    return run(sys.executable, "-c", code, **variables)
+
+
+def read_settings(**variables):
+    result = run_python(READ_SETTINGS, **variables)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def assert_stops_with_one_line(result, *words):
+    assert result.returncode != 0
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for word in words:
+        assert word in lines[0]
+
+
+def test_debug_is_off_unless_set():
+    assert read_settings(SECRET_KEY="k")["DEBUG"] is False
+    assert read_settings(SECRET_KEY="k", DEBUG="true")["DEBUG"] is True
+
+
+def test_missing_secret_key_with_debug_off_stops_start_up_naming_the_variable():
+    result = run_python("import django; django.setup()")
+
+    assert_stops_with_one_line(result, "SECRET_KEY")
+
+
+def test_manage_py_with_missing_secret_key_prints_one_line():
+    result = run(sys.executable, "manage.py", "check")
+
+    assert_stops_with_one_line(result, "SECRET_KEY")
+
+
+def test_missing_secret_key_is_tolerated_with_debug_on():
+    values = read_settings(DEBUG="true")
+
+    assert values["SECRET_KEY"]
+
+
+@pytest.mark.parametrize(
+    "url", ["not-a-url", "mysql//user@host/db", "postgres://", "mongodb://host/db"]
+)
+def test_malformed_database_url_stops_start_up_naming_the_variable(url):
+    result = run_python("import django; django.setup()", SECRET_KEY="k", DATABASE_URL=url)
+
+    assert_stops_with_one_line(result, "DATABASE_URL")
+
+
+def test_malformed_database_url_message_does_not_echo_credentials():
+    result = run_python(
+        "import django; django.setup()", SECRET_KEY="k", DATABASE_URL="mysql://u:hunter2@h/db"
+    )
+
+    assert_stops_with_one_line(result, "DATABASE_URL")
+    assert "hunter2" not in result.stderr
+
+
+@pytest.mark.parametrize("name", ["CACHE_URL", "EMAIL_URL"])
+def test_malformed_service_urls_stop_start_up_naming_the_variable(name):
+    result = run_python("import django; django.setup()", SECRET_KEY="k", **{name: "not-a-url"})
+
+    assert_stops_with_one_line(result, name)
+
+
+def test_defaults_are_a_sqlite_file_in_the_project_folder_and_local_memory_cache():
+    values = read_settings(SECRET_KEY="k")
+
+    database = values["DATABASES"]["default"]
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert Path(database["NAME"]) == BASE_DIR / "db.sqlite3"
+    assert values["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+    assert values["EMAIL_BACKEND"].endswith("console.EmailBackend")
+
+
+def test_every_setting_is_read_from_the_environment(tmp_path):
+    values = read_settings(
+        SECRET_KEY="from-the-environment",
+        ALLOWED_HOSTS="advocacy.example,www.advocacy.example",
+        CSRF_TRUSTED_ORIGINS="https://advocacy.example",
+        DATABASE_URL="postgres://site:secret@db.internal:5433/advocacy",
+        CACHE_URL="redis://cache.internal:6379/2",
+        EMAIL_URL="smtp+tls://mailer:secret@mail.internal:587",
+        MEDIA_ROOT=str(tmp_path / "media"),
+        STATIC_ROOT=str(tmp_path / "static"),
+        WAGTAILADMIN_BASE_URL="https://advocacy.example",
+        TIME_ZONE="Europe/London",
+    )
+
+    assert values["SECRET_KEY"] == "from-the-environment"
+    assert values["ALLOWED_HOSTS"] == ["advocacy.example", "www.advocacy.example"]
+    assert values["CSRF_TRUSTED_ORIGINS"] == ["https://advocacy.example"]
+    database = values["DATABASES"]["default"]
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert (database["NAME"], database["HOST"], database["PORT"]) == (
+        "advocacy",
+        "db.internal",
+        5433,
+    )
+    assert values["CACHES"]["default"] == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://cache.internal:6379/2",
+    }
+    assert (values["EMAIL_HOST"], values["EMAIL_PORT"]) == ("mail.internal", 587)
+    assert values["MEDIA_ROOT"] == str(tmp_path / "media")
+    assert values["STATIC_ROOT"] == str(tmp_path / "static")
+    assert values["WAGTAILADMIN_BASE_URL"] == "https://advocacy.example"
+    assert values["TIME_ZONE"] == "Europe/London"
+
+
+def test_env_file_is_read_and_the_environment_wins_over_it(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("SECRET_KEY=from-the-file\nALLOWED_HOSTS=file.example\n")
+
+    values = read_settings(DJANGO_ENV_FILE=str(env_file), ALLOWED_HOSTS="env.example")
+
+    assert values["SECRET_KEY"] == "from-the-file"
+    assert values["ALLOWED_HOSTS"] == ["env.example"]
+
+
+def test_readme_and_env_example_document_every_setting():
+    readme = (BASE_DIR / "README.md").read_text()
+    env_example = (BASE_DIR / ".env.example").read_text()
+
+    for name in [*SCHEMA, "DJANGO_ENV_FILE", "DJANGO_SUPERUSER_PASSWORD", "HOST", "PORT"]:
+        assert f"| `{name}` |" in readme, f"{name} is missing from the README's settings table"
+    for name in SCHEMA:
+        assert f"{name}=" in env_example, f"{name} is missing from .env.example"
+
+
+def test_gunicorn_stops_instead_of_restarting_workers_on_a_configuration_error():
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    result = run(gunicorn, "--bind", "127.0.0.1:0", "--workers", "1", "advocacy.wsgi")
+
+    assert result.returncode == 3
+    assert "Configuration error: SECRET_KEY is not set" in result.stderr
+    assert result.stderr.count("Booting worker") == 1
