@@ -1,13 +1,12 @@
 """What a reader sees on every page: the organisation, navigation, language and error pages."""
 
-import re
-
 import pytest
 from django.test import RequestFactory
 from wagtail.rich_text import RichText
 
 from advocacy.views import server_error
 from tests.builders import make_content_page, set_site_settings, translate
+from tests.html import links, parse, site_name
 
 pytestmark = pytest.mark.django_db
 
@@ -21,21 +20,20 @@ def test_home_page_shows_the_organisation_name_and_navigation(client, site_setti
     response = client.get("/")
 
     assert response.status_code == 200
-    html = response.content.decode()
-    assert '<a class="site-name" href="/">Test Organisation</a>' in html
-    nav = re.search(r'<nav class="site-nav".*?</nav>', html, re.S).group()
-    assert re.findall(r'<a href="([^"]+)"', nav) == ["/", "/aims/", "/obstacles/"]
-    assert 'href="/" aria-current="page">Home<' in nav
-    assert "Hidden" not in nav
-    assert "Unfinished" not in html
+    page = parse(response)
+    assert site_name(page) == ("/", "Test Organisation")
+    nav = page.select_one("nav.site-nav")
+    assert links(nav) == [("/", "Home"), ("/aims/", "Aims"), ("/obstacles/", "Obstacles")]
+    assert nav.select_one("a[aria-current=page]").get_text() == "Home"
+    assert "Unfinished" not in page.get_text()
 
 
-def test_home_page_title_falls_back_to_the_site_name_without_settings(client, home_page, settings):
+def test_site_name_falls_back_to_the_configured_name_without_settings(client, home_page, settings):
     settings.WAGTAIL_SITE_NAME = "Fallback Name"
 
-    response = client.get("/")
+    page = parse(client.get("/"))
 
-    assert '<a class="site-name" href="/">Fallback Name</a>' in response.content.decode()
+    assert site_name(page) == ("/", "Fallback Name")
 
 
 def test_content_page_has_breadcrumbs_and_marks_its_menu_entry(client, site_settings, home_page):
@@ -45,14 +43,12 @@ def test_content_page_has_breadcrumbs_and_marks_its_menu_entry(client, site_sett
     response = client.get("/aims/our-point-of-view/")
 
     assert response.status_code == 200
-    html = response.content.decode()
-    crumbs = re.search(r'<nav class="breadcrumbs.*?</nav>', html, re.S).group()
-    assert re.findall(r'<a href="([^"]+)">([^<]+)</a>', crumbs) == [
-        ("/", "Home"),
-        ("/aims/", "Aims"),
-    ]
-    assert '<span aria-current="page">Our point of view</span>' in crumbs
-    assert '<a href="/aims/" aria-current="true">Aims</a>' in html
+    page = parse(response)
+    assert page.title.get_text() == "Our point of view – Test Organisation"
+    crumbs = page.select_one("nav.breadcrumbs")
+    assert links(crumbs) == [("/", "Home"), ("/aims/", "Aims")]
+    assert crumbs.select_one("[aria-current=page]").get_text() == "Our point of view"
+    assert page.select_one('nav.site-nav a[href="/aims/"]')["aria-current"] == "true"
 
 
 def test_content_page_body_renders_section_headings_with_anchors(client, home_page):
@@ -65,25 +61,28 @@ def test_content_page_body_renders_section_headings_with_anchors(client, home_pa
         ],
     )
 
-    html = client.get("/aims/").content.decode()
+    page = parse(client.get("/aims/"))
 
-    assert '<h2 id="who-we-are-for">Who we are for</h2>' in html
-    assert "<p>Families and friends.</p>" in html
+    heading = page.select_one("main h2")
+    assert (heading["id"], heading.get_text()) == ("who-we-are-for", "Who we are for")
+    assert page.select_one("main .rich-text p").get_text() == "Families and friends."
 
 
 def test_every_page_has_a_skip_link_to_main_and_the_stylesheet(client, home_page):
-    html = client.get("/").content.decode()
+    page = parse(client.get("/"))
 
-    assert '<a class="skip-link" href="#main">' in html
-    assert '<main id="main"' in html
-    assert re.search(r'<link rel="stylesheet" href="/static/css/site\.css">', html)
+    skip_link = page.body.find("a")
+    assert (skip_link["href"], skip_link.get_text()) == ("#main", "Skip to main content")
+    assert page.select_one("main#main")
+    assert page.select_one("link[rel=stylesheet]")["href"] == "/static/css/site.css"
 
 
 def test_nothing_is_loaded_from_another_origin(client, site_settings, home_page):
-    html = client.get("/").content.decode()
+    page = parse(client.get("/"))
 
-    assert not re.search(r'(src|href)="(https?:)?//', html.replace('href="mailto:', ""))
-    assert "<script" not in html
+    assert not page.find("script")
+    for element in page.select("[src], link[href]"):
+        assert (element.get("src") or element["href"]).startswith("/")
 
 
 def test_footer_shows_the_organisations_details(client, home_page):
@@ -95,62 +94,62 @@ def test_footer_shows_the_organisations_details(client, home_page):
         social_links=[("link", {"label": "Mastodon", "url": "https://social.example/@org"})],
     )
 
-    html = client.get("/").content.decode()
-    footer = re.search(r"<footer.*</footer>", html, re.S).group()
+    footer = parse(client.get("/")).footer
 
-    assert "Families first." in footer
-    assert '<a href="mailto:office@example.org">office@example.org</a>' in footer
-    assert "PO Box 1<br>London &lt;W1&gt;" in footer
-    assert '<a href="https://social.example/@org" rel="me">Mastodon</a>' in footer
+    assert "Families first." in footer.get_text()
+    assert footer.address.p.decode_contents() == "PO Box 1<br/>London &lt;W1&gt;"
+    assert links(footer) == [
+        ("mailto:office@example.org", "office@example.org"),
+        ("https://social.example/@org", "Mastodon"),
+    ]
 
 
 def test_unknown_url_gets_the_sites_own_404_page(client, site_settings, home_page):
     response = client.get("/no-such-page/")
 
     assert response.status_code == 404
-    html = response.content.decode()
-    assert "<h1>Page not found</h1>" in html
-    assert '<a class="site-name" href="/">Test Organisation</a>' in html
-    assert [t.name for t in response.templates][0] == "404.html"
+    assert response.templates[0].name == "404.html"
+    page = parse(response)
+    assert page.h1.get_text() == "Page not found"
+    assert site_name(page) == ("/", "Test Organisation")
 
 
-def test_unknown_persian_url_gets_the_404_page_in_right_to_left(client, home_page):
+def test_unknown_persian_url_gets_the_404_page_right_to_left(client, home_page):
     translate(home_page, "fa", title="سازمان آزمایشی")
 
     response = client.get("/fa/no-such-page/")
 
     assert response.status_code == 404
-    assert '<html lang="fa" dir="rtl">' in response.content.decode()
+    assert (parse(response).html["lang"], parse(response).html["dir"]) == ("fa", "rtl")
 
 
 def test_persian_home_answers_under_fa_right_to_left(client, home_page):
     translate(home_page, "fa", title="سازمان آزمایشی")
 
-    english = client.get("/").content.decode()
-    persian = client.get("/fa/").content.decode()
+    english = parse(client.get("/"))
+    persian = parse(client.get("/fa/"))
 
-    assert '<html lang="en" dir="ltr">' in english
-    assert '<html lang="fa" dir="rtl">' in persian
-    assert "<h1>سازمان آزمایشی</h1>" in persian
-    assert '<a href="/fa/" aria-current="page">' in persian
+    assert (english.html["lang"], english.html["dir"]) == ("en", "ltr")
+    assert (persian.html["lang"], persian.html["dir"]) == ("fa", "rtl")
+    assert persian.h1.get_text() == "سازمان آزمایشی"
+    assert persian.select_one("nav.site-nav a[aria-current=page]")["href"] == "/fa/"
 
 
 def test_persian_pages_link_to_the_persian_home(client, home_page):
     persian_home = translate(home_page, "fa", title="سازمان آزمایشی")
     make_content_page(persian_home, "Aims", slug="aims")
 
-    html = client.get("/fa/aims/").content.decode()
+    page = parse(client.get("/fa/aims/"))
 
-    crumbs = re.search(r'<nav class="breadcrumbs.*?</nav>', html, re.S).group()
-    assert 'href="/fa/"' in crumbs
-    assert '<a class="site-name" href="/fa/">' in html
+    assert links(page.select_one("nav.breadcrumbs"))[0][0] == "/fa/"
+    assert site_name(page)[0] == "/fa/"
 
 
 def test_admin_login_page_answers(client, db):
     response = client.get("/admin/login/")
 
     assert response.status_code == 200
-    assert 'name="password"' in response.content.decode()
+    assert parse(response).select_one("input[name=password]")
 
 
 def test_favicon_is_served_at_the_root(client, db):
@@ -173,18 +172,17 @@ def test_home_page_query_count_does_not_grow_with_the_menu(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get("/")
 
-    assert response.content.decode().count('<li><a href="/page-') == 5
+    assert len(links(parse(response).select_one("nav.site-nav"))) == 7
 
 
 @pytest.mark.django_db(False)
 def test_server_error_page_renders_without_touching_the_database(settings):
     settings.WAGTAIL_SITE_NAME = "Test Organisation"
-    request = RequestFactory().get("/")
 
-    response = server_error(request)
+    response = server_error(RequestFactory().get("/"))
 
     assert response.status_code == 500
-    html = response.content.decode()
-    assert "Sorry, something went wrong" in html
-    assert '<a class="site-name" href="/">Test Organisation</a>' in html
-    assert "/static/css/site.css" in html
+    page = parse(response)
+    assert page.h1.get_text() == "Sorry, something went wrong"
+    assert site_name(page) == ("/", "Test Organisation")
+    assert page.select_one("link[rel=stylesheet]")["href"] == "/static/css/site.css"
