@@ -7,7 +7,7 @@ changes what is already there, so running it again duplicates nothing and keeps 
 from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
 
-from .models import ContentPage, HomePage, SiteSettings
+from .models import ContentPage, FAQPage, HomePage, SiteSettings
 
 ORGANISATION = {
     "organisation_name": "Iran-Interlink",
@@ -28,6 +28,12 @@ HOME = {
             "build their lives again, and we campaign for every family's right to see and "
             "speak to their relatives.</p>"
         ),
+        "about_heading": "Who we are",
+        "about_text": (
+            "We began as a point of contact for families who had lost touch with relatives "
+            "inside the Mojahedin-e Khalq. Today we also support former members and press for "
+            "the rights of those who are still inside."
+        ),
     },
     "fa": {
         "title": "ایران اینترلینک",
@@ -36,6 +42,12 @@ HOME = {
             "است. به کسانی که از این سازمان جدا می‌شوند کمک می‌کنیم تا در جایی امن زندگی "
             "تازه‌ای بسازند، و برای حق هر خانواده در دیدار و گفت‌وگو با عزیزانش تلاش "
             "می‌کنیم.</p>"
+        ),
+        "about_heading": "ما که هستیم",
+        "about_text": (
+            "کار ما با خانواده‌هایی آغاز شد که ارتباطشان با عزیزانشان در سازمان مجاهدین خلق "
+            "قطع شده بود. امروز از اعضای پیشین این سازمان هم پشتیبانی می‌کنیم و برای حقوق "
+            "کسانی که هنوز در آن هستند تلاش می‌کنیم."
         ),
     },
 }
@@ -68,6 +80,21 @@ AIMS = {
             "Mojahedin-e Khalq, which is also known as the MKO, MEK, PMOI, NCR, NCRI and NLA, "
             "and which has members in Iraq, Western Europe and North America.</p>",
         ),
+        ("heading", {"text": "Why it is urgent", "anchor": "why-it-is-urgent"}),
+        (
+            "paragraph",
+            "<p>The US State Department, the British government and the European Union have "
+            "all listed the Mojahedin-e Khalq as a terrorist organisation. Around three "
+            "thousand disarmed fighters remain at its training base in Iraq under the "
+            "protection of US forces, still in uniform, although the Iraqi government has "
+            "repeatedly asked for them to be disbanded or removed.</p>"
+            "<p>Members who want to leave are stuck: they are in Iraq without money, passports "
+            "or papers, and Iraq treats the organisation as a foreign terrorist group. Since "
+            "the US invasion of Iraq in 2003, more than 800 members have escaped Camp Ashraf "
+            "and sought refuge in the US Army's TIPF camp. About half of them have since gone "
+            "home to their families in Iran of their own free will, helped by the Iranian "
+            "charity Nejat Society.</p>",
+        ),
         ("heading", {"text": "What we hold the leadership to", "anchor": "objectives"}),
         (
             "paragraph",
@@ -84,6 +111,96 @@ AIMS = {
 }
 
 
+POINT_OF_VIEW = {
+    "title": "Our point of view",
+    "slug": "our-point-of-view",
+    "intro": (
+        "Why we believe the Mojahedin-e Khalq cannot speak for Iranians, and what its "
+        "leadership has cost its own members."
+    ),
+    "body": [
+        ("heading", {"text": "An unaccountable organisation", "anchor": "unaccountable"}),
+        (
+            "paragraph",
+            "<p>For twenty years the Mojahedin-e Khalq lived alongside the Iraqi regime, fed "
+            "and armed by Saddam Hussein. We see in that alone proof that it is not a "
+            "democratic force. Nobody inside it votes in secret, and its members have no way "
+            "to remove or replace the leader who appointed himself. Its political front, the "
+            "National Council of Resistance of Iran, is run the same way.</p>",
+        ),
+        ("heading", {"text": "From a political movement to a cult", "anchor": "a-cult"}),
+        (
+            "paragraph",
+            "<p>Unchecked, its leadership has turned what was once a popular armed movement "
+            "against the Iranian regime into a cult, with the abuses of human rights that "
+            "follow. Husbands and wives are separated and children are sent away. Members "
+            "must give their love and devotion to the leader alone, and are taught that love "
+            "for their families is corrupt.</p>",
+        ),
+        ("heading", {"text": "Harm to the Iranian opposition", "anchor": "the-opposition"}),
+        (
+            "paragraph",
+            "<p>By attacking every other opposition group, organisation and individual so as "
+            "to remain the only opposition that counts, the Mojahedin-e Khalq has done the "
+            "Iranian regime's work for it, and held back the growth of a democratic "
+            "opposition. Given how it is run, and the civilians killed in its armed attacks "
+            "inside Iran, it can no longer claim to speak for Iranians at home or abroad.</p>",
+        ),
+    ],
+}
+
+FAQ = {
+    "title": "Frequently asked questions",
+    "slug": "faq",
+    "intro": "Questions readers often put to us, and our answers.",
+    "questions": [
+        {
+            "question": "Where does Iran-Interlink stand on the Iranian regime?",
+            "anchor": "the-iranian-regime",
+            "answer": (
+                "<p>We believe a secular democracy is the best way to protect and promote the "
+                "rights and the responsibilities of every citizen of a country.</p>"
+            ),
+        },
+        {
+            "question": (
+                "Why does the site say nothing about human rights abuses by the Iranian regime?"
+            ),
+            "anchor": "why-not-the-regime",
+            "answer": (
+                "<p>The human rights record inside Iran is already widely documented. Very "
+                "little, by contrast, describes the violations the Mojahedin-e Khalq commits "
+                "against its own members, and we see nothing to gain from weighing one "
+                "against the other.</p>"
+                "<p>Membership of a cult such as the Mojahedin-e Khalq takes away even the "
+                "most basic rights, such as freedom of thought, through the mind control and "
+                "psychological pressure that every cult relies on.</p>"
+            ),
+        },
+        {
+            "question": (
+                "Why do you call the Mojahedin-e Khalq a cult rather than a political organisation?"
+            ),
+            "anchor": "why-a-cult",
+            "answer": (
+                "<p>Cults share a recognisable set of traits, and the Mojahedin-e Khalq has "
+                "all five of the main ones:</p>"
+                "<ul>"
+                "<li>it indoctrinates its members;</li>"
+                "<li>it is a closed, totalitarian society;</li>"
+                "<li>its leader is self-appointed, messianic and charismatic;</li>"
+                "<li>it exploits its members financially;</li>"
+                "<li>it holds that the end justifies the means.</li>"
+                "</ul>"
+                "<p>Cults also promise to make the world better, some through religion and "
+                "this one through politics. In practice its only purpose is to bring power "
+                "and money to its leaders, and it has no place in Iranian politics.</p>"
+            ),
+        },
+    ],
+}
+
+
 def _publish(page):
     page.save_revision().publish()
     return page
@@ -94,26 +211,24 @@ def _site():
 
 
 def _home_page(site, log):
-    """The site's English home page, replacing Wagtail's placeholder welcome page if need be."""
+    """The site's English home page, replacing Wagtail's placeholder welcome page if need be.
+
+    Returns the page and whether it was created now.
+    """
     current = site.root_page.specific
     if isinstance(current, HomePage):
-        return current
+        return current, False
     root = Page.get_first_root_node()
     if type(current) is Page and current.depth == 2 and not current.get_children().exists():
         current.delete()  # Wagtail's "Welcome to your new Wagtail site!" page
-    home = HomePage(
-        title=HOME["en"]["title"],
-        slug="home",
-        intro=HOME["en"]["intro"],
-        locale=Locale.get_default(),
-    )
+    home = HomePage(slug="home", locale=Locale.get_default(), **HOME["en"])
     root.add_child(instance=home)
     _publish(home)
     site.root_page = home
     site.site_name = ORGANISATION["organisation_name"]
     site.save()
     log("Created the home page.")
-    return home
+    return home, True
 
 
 def _translation(page, language_code, fields, log):
@@ -139,24 +254,44 @@ def _site_settings(site, log):
     log("Filled in the site settings.")
 
 
-def _content_page(parent, content, log):
-    existing = parent.get_children().filter(slug=content["slug"]).first()
+def _child_page(parent, page, log):
+    """Adds page under parent unless a page with its slug is there already."""
+    existing = parent.get_children().filter(slug=page.slug).first()
     if existing is not None:
         return existing.specific
-    page = ContentPage(
-        title=content["title"],
-        slug=content["slug"],
-        intro=content["intro"],
-        body=[
-            (kind, RichText(value) if kind == "paragraph" else value)
-            for kind, value in content["body"]
-        ],
-        show_in_menus=True,
-    )
     parent.add_child(instance=page)
     _publish(page)
     log(f"Created the page {page.title!r}.")
     return page
+
+
+def _body(blocks):
+    return [(kind, RichText(value) if kind == "paragraph" else value) for kind, value in blocks]
+
+
+def _content_page(parent, content, log):
+    page = ContentPage(
+        title=content["title"],
+        slug=content["slug"],
+        intro=content["intro"],
+        body=_body(content["body"]),
+        show_in_menus=True,
+    )
+    return _child_page(parent, page, log)
+
+
+def _faq_page(parent, content, log):
+    page = FAQPage(
+        title=content["title"],
+        slug=content["slug"],
+        intro=content["intro"],
+        questions=[
+            ("question", {**question, "answer": RichText(question["answer"])})
+            for question in content["questions"]
+        ],
+        show_in_menus=True,
+    )
+    return _child_page(parent, page, log)
 
 
 def has_content():
@@ -166,7 +301,13 @@ def has_content():
 
 def load(log=print):
     site = _site()
-    home = _home_page(site, log)
+    home, home_is_new = _home_page(site, log)
     _translation(home, "fa", HOME["fa"], log)
     _site_settings(site, log)
-    _content_page(home, AIMS, log)
+    aims = _content_page(home, AIMS, log)
+    _content_page(home, POINT_OF_VIEW, log)
+    _faq_page(home, FAQ, log)
+    if home_is_new:
+        # The "who we are" teaser leads to the aims, which need the home page as their parent.
+        home.about_page = aims
+        _publish(home)

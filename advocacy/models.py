@@ -1,46 +1,160 @@
 from django.conf import settings
 from django.db import models
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from .blocks import BodyStreamBlock
+from .blocks import BodyStreamBlock, QuestionStreamBlock
+
+SUMMARY_LENGTH = 300
 
 
-class HomePage(Page):
-    """The root of the site, one per language: what the organisation is and what it asks now."""
+class SitePage(Page):
+    """What every public page type shares: a summary for listings, search and link previews."""
+
+    share_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Shown when the page is shared on social media. The site's default image is used "
+            "when left empty."
+        ),
+    )
+
+    promote_panels = [*Page.promote_panels, FieldPanel("share_image")]
+
+    # Open Graph's type of the page: "website" for the home page, "article" for the rest.
+    og_type = "article"
+
+    class Meta:
+        abstract = True
+
+    def get_summary(self):
+        """A sentence or two about the page in plain text; page types say where it comes from."""
+        return ""
+
+    def get_meta_description(self):
+        return self.search_description or self.get_summary()
+
+    def get_share_image(self):
+        return self.share_image
+
+    def get_sitemap_urls(self, request=None):
+        """At the host readers asked for, like the canonical link, not the Site record's."""
+        urls = super().get_sitemap_urls(request)
+        if request is not None:
+            for url in urls:
+                url["location"] = request.build_absolute_uri(self.get_url(request))
+        return urls
+
+
+class HomePage(SitePage):
+    """The root of the site, one per language: who the organisation is and what it asks now."""
 
     intro = RichTextField(
         features=["bold", "italic", "link"],
         blank=True,
         help_text=_("A few sentences under the organisation's name: who you are, what you do."),
     )
+    about_heading = models.CharField(
+        max_length=100,
+        default=_("Who we are"),
+        help_text=_("The heading of the short introduction further down the page."),
+    )
+    about_text = models.TextField(
+        blank=True,
+        max_length=600,
+        help_text=_("Two or three sentences about the organisation, leading to the page below."),
+    )
+    about_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The page readers go to for more, usually the Aims page."),
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        InlinePanel(
+            "featured_campaigns",
+            heading=_("Featured campaigns"),
+            label=_("Campaign"),
+            help_text=_("Shown near the top of the home page, in this order."),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("about_heading"), FieldPanel("about_text"), PageChooserPanel("about_page")],
+            heading=_("Who we are"),
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("about_text"),
+    ]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["advocacy.ContentPage"]
+    subpage_types = ["advocacy.ContentPage", "advocacy.FAQPage"]
+    # One per site; its translations are made with Wagtail's translation tools.
+    max_count_per_parent = 1
+    og_type = "website"
 
     class Meta:
         verbose_name = _("home page")
 
+    def get_summary(self):
+        return Truncator(strip_tags(self.intro)).chars(SUMMARY_LENGTH)
 
-class ContentPage(Page):
+    def featured(self):
+        """The featured pages that readers can see, in the editors' order, in one query."""
+        order = list(self.featured_campaigns.values_list("page_id", flat=True))
+        pages = Page.objects.live().public().filter(pk__in=order).specific()
+        by_id = {page.pk: page for page in pages}
+        return [by_id[pk] for pk in order if pk in by_id]
+
+
+class FeaturedCampaign(Orderable):
+    home_page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_campaigns")
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("A campaign to feature on the home page."),
+    )
+
+    panels = [PageChooserPanel("page")]
+
+
+class ContentPage(SitePage):
     """A page of sections under the home page, such as Aims or Our point of view."""
 
     intro = models.TextField(
         blank=True,
-        max_length=300,
+        max_length=SUMMARY_LENGTH,
         help_text=_(
             "One or two sentences shown under the title and in search results and link previews."
         ),
     )
-    body = StreamField(BodyStreamBlock(), blank=True, help_text=_("The page's sections."))
+    body = StreamField(
+        BodyStreamBlock(),
+        blank=True,
+        help_text=_(
+            "The page's sections. Each heading starts a section and is listed in the contents "
+            "bar at the top of the page."
+        ),
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [
@@ -50,11 +164,78 @@ class ContentPage(Page):
     ]
 
     parent_page_types = ["advocacy.HomePage", "advocacy.ContentPage"]
-    subpage_types = ["advocacy.ContentPage"]
+    subpage_types = ["advocacy.ContentPage", "advocacy.FAQPage"]
     show_in_menus_default = True
 
     class Meta:
         verbose_name = _("content page")
+
+    def get_summary(self):
+        return self.intro
+
+    def headings(self):
+        """The section headings, in order: the entries of the contents bar."""
+        return [block.value for block in self.body if block.block_type == "heading"]
+
+    def sections(self):
+        """The body as (heading, blocks) pairs; blocks before the first heading have no heading."""
+        sections = []
+        for block in self.body:
+            if block.block_type == "heading":
+                sections.append((block.value, []))
+            else:
+                if not sections:
+                    sections.append((None, []))
+                sections[-1][1].append(block)
+        return sections
+
+
+class FAQPage(SitePage):
+    """Frequently asked questions and their answers, each question linkable."""
+
+    intro = models.TextField(
+        blank=True,
+        max_length=SUMMARY_LENGTH,
+        help_text=_("One or two sentences shown under the title and in search results."),
+    )
+    questions = StreamField(
+        QuestionStreamBlock(),
+        blank=True,
+        help_text=_("The questions in the order readers should see them."),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("questions")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("questions"),
+    ]
+
+    parent_page_types = ["advocacy.HomePage", "advocacy.ContentPage"]
+    subpage_types = []
+    show_in_menus_default = True
+
+    class Meta:
+        verbose_name = _("FAQ page")
+        verbose_name_plural = _("FAQ pages")
+
+    def get_summary(self):
+        return self.intro
+
+    def structured_data(self):
+        """schema.org FAQPage data for search engines, one Question per pair, in order."""
+        return {
+            "@context": "https://schema.org",
+            "@type": "FAQPage",
+            "mainEntity": [
+                {
+                    "@type": "Question",
+                    "name": block.value["question"],
+                    "acceptedAnswer": {"@type": "Answer", "text": str(block.value["answer"])},
+                }
+                for block in self.questions
+            ],
+        }
 
 
 class SocialLinkBlock(blocks.StructBlock):
@@ -88,6 +269,17 @@ class SiteSettings(BaseSiteSetting):
         blank=True,
         help_text=_("Plain links to the organisation's profiles; no third-party scripts load."),
     )
+    default_share_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Shown when a page without an image of its own is shared on social media. "
+            "Best at 1200 × 630 pixels."
+        ),
+    )
 
     panels = [
         MultiFieldPanel(
@@ -97,6 +289,7 @@ class SiteSettings(BaseSiteSetting):
             [FieldPanel("contact_email"), FieldPanel("postal_address")], heading=_("Contact")
         ),
         FieldPanel("social_links"),
+        FieldPanel("default_share_image"),
     ]
 
     class Meta:

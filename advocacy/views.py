@@ -1,6 +1,51 @@
+import re
+
 from django.conf import settings
-from django.http import HttpResponseServerError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseServerError
+from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
+from django.utils import translation
+from wagtail.models import Locale, Page
+
+MAX_QUERY_LENGTH = 200
+RESULTS_PER_PAGE = 10
+# Control characters (NUL above all, which PostgreSQL refuses) have no place in a query.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def clean_query(raw):
+    """The query as a search engine can take it: no control characters, bounded length."""
+    query = " ".join(_CONTROL_CHARACTERS.sub(" ", raw).split())
+    return query[:MAX_QUERY_LENGTH]
+
+
+def search(request):
+    """Site search over the live, public pages in the reader's language."""
+    query = clean_query(request.GET.get("q", ""))
+    results = None
+    if query:
+        pages = Page.objects.live().public().filter(locale=Locale.get_active()).specific()
+        results = Paginator(pages.search(query), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    response = render(request, "advocacy/search.html", {"query": query, "results": results})
+    # Result pages are for people, not for search engines' indexes.
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def robots_txt(request):
+    search_paths = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            search_paths.add(reverse("search"))
+    lines = [
+        "User-agent: *",
+        *(f"Disallow: {path}" for path in sorted(search_paths)),
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def server_error(request):

@@ -1,9 +1,14 @@
 """Plain functions that build the smallest tree a test needs."""
 
+from django.core.files.base import ContentFile
+from django.utils.text import slugify
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
 
-from advocacy.models import ContentPage, HomePage, SiteSettings
+from advocacy.models import ContentPage, FAQPage, HomePage, SiteSettings
 
 
 def publish(page):
@@ -30,6 +35,32 @@ def make_content_page(parent, title="About us", *, live=True, show_in_menus=True
         return publish(page)
     page.save_revision()
     return page
+
+
+def make_faq_page(parent, title="Questions", questions=(), **fields):
+    """questions: (question, answer HTML) pairs; anchors are derived as the admin would."""
+    fields.setdefault("slug", "faq")
+    page = FAQPage(
+        title=title,
+        questions=[
+            ("question", {"question": q, "anchor": slugify(q), "answer": RichText(answer)})
+            for q, answer in questions
+        ],
+        **fields,
+    )
+    parent.add_child(instance=page)
+    return publish(page)
+
+
+def make_image(title="Families at the gate", width=1600, height=900):
+    return get_image_model().objects.create(
+        title=title, file=get_test_image_file(size=(width, height))
+    )
+
+
+def make_document(title="Statement", name="statement.pdf", size=120 * 1024):
+    content = b"%PDF-1.4\n" + b"0" * (size - 9)
+    return get_document_model().objects.create(title=title, file=ContentFile(content, name=name))
 
 
 def translate(page, language_code, **fields):
