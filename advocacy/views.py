@@ -13,6 +13,8 @@ MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 10
 # Control characters (NUL above all, which PostgreSQL refuses) have no place in a query.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Words in any script; the zero-width non-joiner belongs inside Persian words.
+_WORD = re.compile(r"[\w\u200c]+")
 
 
 def clean_query(raw):
@@ -21,13 +23,20 @@ def clean_query(raw):
     return query[:MAX_QUERY_LENGTH]
 
 
+def search_terms(query):
+    """Only the words: search backends give punctuation meanings (and SQLite's FTS5 errors)."""
+    return " ".join(_WORD.findall(query))
+
+
 def search(request):
     """Site search over the live, public pages in the reader's language."""
     query = clean_query(request.GET.get("q", ""))
     results = None
     if query:
         pages = Page.objects.live().public().filter(locale=Locale.get_active()).specific()
-        results = Paginator(pages.search(query), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        terms = search_terms(query)
+        found = pages.search(terms) if terms else pages.none()
+        results = Paginator(found, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     response = render(request, "advocacy/search.html", {"query": query, "results": results})
     # Result pages are for people, not for search engines' indexes.
     response["X-Robots-Tag"] = "noindex"

@@ -22,7 +22,9 @@ def make_home_page(title="Test Organisation", **fields):
     home = HomePage(title=title, slug="test-home", locale=Locale.get_default(), **fields)
     Page.get_first_root_node().add_child(instance=home)
     publish(home)
-    Site.objects.filter(is_default_site=True).update(root_page=home)
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = home
+    site.save()  # through save(), so that Wagtail forgets the site's old root paths
     return home
 
 

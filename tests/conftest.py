@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests.builders import make_home_page, set_site_settings
 
@@ -8,6 +9,14 @@ def media_root(settings, tmp_path):
     """Uploaded files go to a temporary folder that disappears with the test."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: Wagtail keeps site root paths there."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

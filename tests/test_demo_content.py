@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Page, Site
 
-from advocacy.models import ContentPage, HomePage, SiteSettings
+from advocacy.models import ContentPage, FAQPage, HomePage, SiteSettings
 from tests.html import links, parse, site_name
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +30,32 @@ def test_demo_content_replaces_the_welcome_page_as_the_site_root(client):
     page = parse(client.get("/"))
     assert site_name(page) == ("/", "Iran-Interlink")
     assert ("/aims/", "Aims") in links(page.select_one("nav.site-nav"))
+
+
+def test_demo_content_builds_the_organisations_pages_in_the_main_navigation(client):
+    load()
+
+    nav = parse(client.get("/")).select_one("nav.site-nav")
+    assert links(nav) == [
+        ("/", "Home"),
+        ("/aims/", "Aims"),
+        ("/our-point-of-view/", "Our point of view"),
+        ("/faq/", "Frequently asked questions"),
+    ]
+    aims = parse(client.get("/aims/"))
+    assert len(links(aims.select_one("nav.contents-bar"))) == 4
+    faq = parse(client.get("/faq/"))
+    assert len(links(faq.select_one("nav.question-list"))) == 3
+    teaser = parse(client.get("/")).select_one("section.about")
+    assert ("/aims/", "Read more: Aims") in links(teaser)
+
+
+def test_demo_content_passes_the_blocks_own_validation():
+    load()
+
+    for page in [*ContentPage.objects.all(), *FAQPage.objects.all()]:
+        stream = page.body if isinstance(page, ContentPage) else page.questions
+        stream.stream_block.clean(stream)  # raises on a bad or duplicate anchor
 
 
 def test_demo_content_has_a_persian_home_page(client):

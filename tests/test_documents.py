@@ -1,0 +1,51 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from wagtail.documents import get_document_model
+
+from tests.builders import make_document
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type"),
+    [
+        ("statement.pdf", "application/pdf"),
+        ("letter.txt", "text/plain"),
+        ("letter.odt", "application/vnd.oasis.opendocument.text"),
+        (
+            "letter.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+    ],
+)
+def test_documents_are_served_with_their_content_type(client, name, content_type):
+    document = make_document(name=name, size=2048)
+
+    response = client.get(document.url)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert b"".join(response.streaming_content)[:4] == b"%PDF"
+
+
+@pytest.mark.parametrize("name", ["tool.exe", "page.html", "sheet.xlsm", "image.svg"])
+def test_the_admin_refuses_documents_of_other_types(admin_client, name):
+    response = admin_client.post(
+        "/admin/documents/add/",
+        {"title": "Upload", "file": SimpleUploadedFile(name, b"data"), "collection": 1},
+    )
+
+    assert response.status_code == 200
+    assert "file" in response.context["form"].errors
+    assert not get_document_model().objects.exists()
+
+
+def test_the_admin_accepts_a_pdf(admin_client):
+    response = admin_client.post(
+        "/admin/documents/add/",
+        {"title": "Statement", "file": SimpleUploadedFile("s.pdf", b"%PDF-1.4"), "collection": 1},
+    )
+
+    assert response.status_code == 302
+    assert get_document_model().objects.get().title == "Statement"

@@ -1,0 +1,109 @@
+"""What search engines and link previews read: titles, descriptions, canonical links, sitemap."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from wagtail.models import PageViewRestriction
+
+from tests.builders import make_content_page, make_image, set_site_settings, translate
+from tests.html import parse
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def meta(page, key):
+    element = page.find("meta", attrs={"property": key}) or page.find("meta", attrs={"name": key})
+    return element and element["content"]
+
+
+def test_title_uses_the_seo_title_then_the_site_name(client, site_settings, home_page):
+    make_content_page(home_page, "Aims", seo_title="Our aims and objectives")
+
+    page = parse(client.get("/aims/"))
+
+    assert page.title.get_text() == "Our aims and objectives – Test Organisation"
+
+
+def test_description_is_the_search_description_or_the_summary(client, home_page):
+    make_content_page(home_page, "Aims", intro="What we work for.")
+    make_content_page(home_page, "FAQ", intro="Answers.", search_description="Questions answered.")
+
+    assert meta(parse(client.get("/aims/")), "description") == "What we work for."
+    assert meta(parse(client.get("/faq/")), "description") == "Questions answered."
+    assert meta(parse(client.get("/faq/")), "og:description") == "Questions answered."
+
+
+def test_canonical_and_open_graph_use_absolute_addresses(client, site_settings, home_page):
+    make_content_page(home_page, "Aims")
+
+    page = parse(client.get("/aims/"))
+
+    assert page.find("link", rel="canonical")["href"] == "http://testserver/aims/"
+    assert meta(page, "og:url") == "http://testserver/aims/"
+    assert meta(page, "og:title") == "Aims"
+    assert meta(page, "og:type") == "article"
+    assert meta(page, "og:site_name") == "Test Organisation"
+    assert meta(page, "twitter:card") == "summary"
+
+
+def test_share_image_falls_back_to_the_sites_default(client, home_page):
+    set_site_settings(default_share_image=make_image("Logo"))
+    make_content_page(home_page, "Aims")
+    make_content_page(home_page, "Campaign", share_image=make_image("Protest"))
+
+    default = parse(client.get("/aims/"))
+    own = parse(client.get("/campaign/"))
+
+    assert meta(default, "og:image").startswith("http://testserver/")
+    assert (meta(default, "og:image:width"), meta(default, "og:image:height")) == ("1200", "630")
+    assert meta(default, "og:image:alt") == "Logo"
+    assert meta(own, "og:image:alt") == "Protest"
+    assert meta(own, "twitter:card") == "summary_large_image"
+
+
+def test_persian_pages_say_their_locale(client, home_page):
+    translate(home_page, "fa", title="خانه")
+
+    assert meta(parse(client.get("/fa/")), "og:locale") == "fa_IR"
+    assert meta(parse(client.get("/")), "og:locale") == "en_GB"
+
+
+def sitemap_locations(client):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)  # noqa: S314 - our own response
+    return {
+        url.find(f"{SITEMAP}loc").text: url.find(f"{SITEMAP}lastmod").text
+        for url in root.iter(f"{SITEMAP}url")
+    }
+
+
+def test_sitemap_lists_live_public_pages_in_every_language_with_lastmod(client, home_page):
+    make_content_page(home_page, "Aims")
+    make_content_page(home_page, "Draft", live=False)
+    private = make_content_page(home_page, "Private")
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    translate(home_page, "fa", title="خانه")
+
+    locations = sitemap_locations(client)
+
+    assert set(locations) == {
+        "http://testserver/",
+        "http://testserver/aims/",
+        "http://testserver/fa/",
+    }
+    assert all(locations.values())
+
+
+def test_robots_txt_names_the_sitemap(client, home_page):
+    response = client.get("/robots.txt")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert "Disallow: /search/" in lines

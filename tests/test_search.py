@@ -1,0 +1,112 @@
+import pytest
+from wagtail.models import PageViewRestriction
+from wagtail.rich_text import RichText
+
+from tests.builders import make_content_page, translate
+from tests.html import links, parse
+
+pytestmark = pytest.mark.django_db
+
+
+def body(text):
+    return [("paragraph", RichText(f"<p>{text}</p>"))]
+
+
+def results(response):
+    page = parse(response)
+    listing = page.select_one("ol.search-results")
+    return [text for _href, text in links(listing)] if listing else []
+
+
+def test_search_finds_a_page_by_a_word_from_its_body(client, home_page):
+    make_content_page(home_page, "Obstacles", body=body("The visas were refused in Baghdad."))
+    make_content_page(home_page, "Aims", body=body("Reuniting families."))
+
+    response = client.get("/search/", {"q": "visas"})
+
+    assert response.status_code == 200
+    assert results(response) == ["Obstacles"]
+    assert parse(response).select_one("input#search-query")["value"] == "visas"
+
+
+def test_search_never_shows_drafts_or_private_pages(client, home_page):
+    make_content_page(home_page, "Draft", live=False, body=body("Confidential visas plan."))
+    private = make_content_page(home_page, "Private", body=body("Private visas list."))
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    make_content_page(home_page, "Public", body=body("Public visas news."))
+
+    assert results(client.get("/search/", {"q": "visas"})) == ["Public"]
+
+
+def test_search_keeps_to_the_readers_language(client, home_page):
+    aims = make_content_page(home_page, "Aims", body=body("Families first."))
+    persian_home = translate(home_page, "fa", title="خانه")
+    translate(aims, "fa", title="اهداف", body=body("خانواده‌ها families"))
+    assert persian_home.live
+
+    assert results(client.get("/search/", {"q": "families"})) == ["Aims"]
+    assert results(client.get("/fa/search/", {"q": "families"})) == ["اهداف"]
+
+
+def test_empty_query_asks_for_words(client, home_page):
+    response = client.get("/search/")
+
+    assert response.status_code == 200
+    assert "Type one or more words" in parse(response).main.get_text()
+    assert response["X-Robots-Tag"] == "noindex"
+
+
+def test_no_results_says_so_and_echoes_the_query(client, home_page):
+    response = client.get("/search/", {"q": "zebra"})
+
+    assert results(response) == []
+    assert parse(response).main.h2.get_text() == "No pages match “zebra”"
+
+
+def test_results_are_paginated(client, home_page):
+    for number in range(12):
+        make_content_page(home_page, f"Update {number}", body=body("Visits to the camp."))
+
+    first = client.get("/search/", {"q": "camp"})
+    second = client.get("/search/", {"q": "camp", "page": 2})
+
+    assert len(results(first)) == 10
+    assert len(results(second)) == 2
+    assert ("?q=camp&page=2", "Next page") in links(parse(first).select_one("nav.pagination"))
+    assert not set(results(first)) & set(results(second))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "visas " * 400},
+        {"q": "\"'!&|():*<>\\%_~^[]{}@#$;"},
+        {"q": "visas\x00\x1f"},
+        {"q": "AND OR NOT -"},
+        {"q": "خانواده"},
+        {"q": "camp", "page": "abc"},
+        {"q": "camp", "page": "99999"},
+        {"q": "camp", "page": "-1"},
+        {"q": ["a", "b"]},
+    ],
+)
+def test_bad_input_never_errors(client, home_page, params):
+    make_content_page(home_page, "Obstacles", body=body("The visas were refused at the camp."))
+
+    response = client.get("/search/", params)
+
+    assert response.status_code == 200
+
+
+def test_out_of_range_page_shows_the_last_page(client, home_page):
+    make_content_page(home_page, "Obstacles", body=body("The camp."))
+
+    assert results(client.get("/search/", {"q": "camp", "page": "99999"})) == ["Obstacles"]
+
+
+def test_long_queries_are_cut_to_a_searchable_length(client, home_page):
+    response = client.get("/search/", {"q": "a" * 2000})
+
+    assert len(parse(response).select_one("input#search-query")["value"]) == 200
