@@ -11,6 +11,7 @@ from wagtail.documents import get_document_model
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 # Rich text keeps to what readers need and a screen reader can announce; no raw HTML.
 RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "link", "document-link", "ol", "ul"]
@@ -180,6 +181,27 @@ class ParagraphBlock(blocks.RichTextBlock):
         )
 
 
+class CallToActionBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(
+        required=False, max_length=120, help_text=_("A line above the appeal, e.g. Act now.")
+    )
+    appeal = SnippetChooserBlock(
+        "campaigns.Appeal",
+        help_text=_("Shown with its action button while it is published and open."),
+    )
+
+    def get_preview_value(self):
+        from campaigns.models import Appeal
+
+        appeal = Appeal.objects.live().order_by("-opens_on").first()
+        return self.to_python({"heading": "Act now", "appeal": appeal and appeal.pk})
+
+    class Meta:
+        icon = "mail"
+        template = "blocks/call_to_action_block.html"
+        description = _("An appeal with its action button, in the reader's language")
+
+
 class BodyStreamBlock(UniqueAnchorsStreamBlock):
     heading = HeadingBlock()
     paragraph = ParagraphBlock(features=RICH_TEXT_FEATURES)
@@ -187,6 +209,7 @@ class BodyStreamBlock(UniqueAnchorsStreamBlock):
     image = FigureBlock()
     document = DocumentBlock()
     table = TableBlock()
+    call_to_action = CallToActionBlock()
 
 
 class QuestionBlock(AnchoredBlock):

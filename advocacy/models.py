@@ -14,6 +14,7 @@ from wagtail.search import index
 from .blocks import BodyStreamBlock, QuestionStreamBlock
 
 SUMMARY_LENGTH = 300
+LATEST_ON_HOME = 5
 
 
 class SitePage(Page):
@@ -56,6 +57,26 @@ class SitePage(Page):
             for url in urls:
                 url["location"] = request.build_absolute_uri(self.get_url(request))
         return urls
+
+
+class SectionedBodyMixin:
+    """For pages whose `body` is a BodyStreamBlock: its sections and their headings."""
+
+    def headings(self):
+        """The section headings, in order: the entries of the contents bar."""
+        return [block.value for block in self.body if block.block_type == "heading"]
+
+    def sections(self):
+        """The body as (heading, blocks) pairs; blocks before the first heading have no heading."""
+        sections = []
+        for block in self.body:
+            if block.block_type == "heading":
+                sections.append((block.value, []))
+            else:
+                if not sections:
+                    sections.append((None, []))
+                sections[-1][1].append(block)
+        return sections
 
 
 class HomePage(SitePage):
@@ -106,7 +127,13 @@ class HomePage(SitePage):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["advocacy.ContentPage", "advocacy.FAQPage"]
+    subpage_types = [
+        "advocacy.ContentPage",
+        "advocacy.FAQPage",
+        "campaigns.CampaignIndexPage",
+        "campaigns.TimelinePage",
+        "campaigns.AppealIndexPage",
+    ]
     # One per site; its translations are made with Wagtail's translation tools.
     max_count_per_parent = 1
     og_type = "website"
@@ -116,6 +143,18 @@ class HomePage(SitePage):
 
     def get_summary(self):
         return Truncator(strip_tags(self.intro)).chars(SUMMARY_LENGTH)
+
+    def get_context(self, request, *args, **kwargs):
+        from campaigns.models import Appeal, TimelinePage
+        from campaigns.timeline import Timeline
+
+        context = super().get_context(request, *args, **kwargs)
+        context["developments"] = Timeline(self.locale).latest(LATEST_ON_HOME)
+        context["appeals"] = list(
+            Appeal.objects.live().in_language(self.locale).open().open_first()[:LATEST_ON_HOME]
+        )
+        context["timeline_page"] = TimelinePage.objects.live().filter(locale=self.locale).first()
+        return context
 
     def featured(self):
         """The featured pages that readers can see, in the editors' order, in one query."""
@@ -128,16 +167,16 @@ class HomePage(SitePage):
 class FeaturedCampaign(Orderable):
     home_page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_campaigns")
     page = models.ForeignKey(
-        "wagtailcore.Page",
+        "campaigns.CampaignPage",
         on_delete=models.CASCADE,
         related_name="+",
         help_text=_("A campaign to feature on the home page."),
     )
 
-    panels = [PageChooserPanel("page")]
+    panels = [PageChooserPanel("page", page_type="campaigns.CampaignPage")]
 
 
-class ContentPage(SitePage):
+class ContentPage(SectionedBodyMixin, SitePage):
     """A page of sections under the home page, such as Aims or Our point of view."""
 
     intro = models.TextField(
@@ -172,22 +211,6 @@ class ContentPage(SitePage):
 
     def get_summary(self):
         return self.intro
-
-    def headings(self):
-        """The section headings, in order: the entries of the contents bar."""
-        return [block.value for block in self.body if block.block_type == "heading"]
-
-    def sections(self):
-        """The body as (heading, blocks) pairs; blocks before the first heading have no heading."""
-        sections = []
-        for block in self.body:
-            if block.block_type == "heading":
-                sections.append((block.value, []))
-            else:
-                if not sections:
-                    sections.append((None, []))
-                sections[-1][1].append(block)
-        return sections
 
 
 class FAQPage(SitePage):

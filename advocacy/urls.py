@@ -6,6 +6,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from campaigns import views as campaign_views
+
 from . import views
 from .sitemaps import SiteSitemap
 
@@ -16,6 +18,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": SiteSitemap}}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("act/<int:appeal_id>/", campaign_views.appeal_action, name="appeal_action"),
 ]
 
 if settings.DEBUG:

@@ -79,3 +79,95 @@ def set_site_settings(**fields):
         setattr(site_settings, name, value)
     site_settings.save()
     return site_settings
+
+
+def make_campaign_index(home, title="Campaigns"):
+    from campaigns.models import CampaignIndexPage
+
+    page = CampaignIndexPage(title=title, slug="campaigns", show_in_menus=True)
+    home.add_child(instance=page)
+    return publish(page)
+
+
+def make_campaign(index, title="Family Contact", *, live=True, **fields):
+    from campaigns.models import CampaignPage
+
+    fields.setdefault("slug", slugify(title))
+    fields.setdefault("summary", f"About {title}.")
+    page = CampaignPage(title=title, live=live, **fields)
+    index.add_child(instance=page)
+    if live:
+        return publish(page)
+    page.save_revision()
+    return page
+
+
+def make_update(campaign, title="Fifty families ready to travel", date=None, **fields):
+    import datetime
+
+    from campaigns.models import CampaignUpdatePage
+
+    fields.setdefault("slug", slugify(title))
+    fields.setdefault("summary", "An update.")
+    page = CampaignUpdatePage(title=title, date=date or datetime.date(2003, 6, 1), **fields)
+    campaign.add_child(instance=page)
+    return publish(page)
+
+
+def make_timeline_page(home, title="Timeline"):
+    from campaigns.models import TimelinePage
+
+    page = TimelinePage(title=title, slug="timeline", show_in_menus=True)
+    home.add_child(instance=page)
+    return publish(page)
+
+
+def make_appeal_index(home, title="Appeals"):
+    from campaigns.models import AppealIndexPage
+
+    page = AppealIndexPage(title=title, slug="appeals", show_in_menus=True)
+    home.add_child(instance=page)
+    return publish(page)
+
+
+def make_development(headline="Families meet in Baghdad", *, live=True, **fields):
+    """A development, published unless live=False (then a draft that was never published)."""
+    import datetime
+
+    from campaigns.models import Development
+
+    fields.setdefault("date", datetime.date(2003, 7, 17))
+    fields.setdefault("locale", Locale.get_default())
+    development = Development(headline=headline, live=False, **fields)
+    development.full_clean()
+    development.save()
+    revision = development.save_revision()
+    if live:
+        revision.publish()
+        development.refresh_from_db()
+    return development
+
+
+def make_appeal(title="Write to the UN Special Rapporteur", *, live=True, **fields):
+    import datetime
+
+    from campaigns.models import Appeal
+
+    fields.setdefault("slug", slugify(title))
+    fields.setdefault("locale", Locale.get_default())
+    fields.setdefault("target_name", "Mr Andreas Mavrommatis")
+    fields.setdefault("target_role", "UN Special Rapporteur on Iraq")
+    fields.setdefault("ask", "Ask him to make family visits possible.")
+    fields.setdefault("action", Appeal.Action.EMAIL)
+    fields.setdefault("email_to", "rapporteur@un.example")
+    fields.setdefault("email_subject", "Family visits")
+    fields.setdefault("email_body", "Dear Mr Mavrommatis,\nPlease help the families.")
+    fields.setdefault("opens_on", datetime.date(2003, 5, 1))
+    appeal = Appeal(title=title, live=False, **fields)
+    appeal.full_clean()
+    appeal.save()
+    revision = appeal.save_revision()
+    if live:
+        revision.publish()
+        appeal.refresh_from_db()
+    return appeal

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from wagtail.rich_text import RichText
 
 from advocacy.blocks import BodyStreamBlock, QuestionStreamBlock
-from tests.builders import make_content_page, make_document, make_image
+from tests.builders import make_appeal, make_content_page, make_document, make_image
 from tests.html import links, parse
 
 pytestmark = pytest.mark.django_db
@@ -175,6 +175,7 @@ def test_anchors_the_page_uses_itself_are_refused_when_typed_and_avoided_when_de
 def test_every_block_has_a_template_icon_description_and_working_preview(admin_client, stream):
     make_image()
     make_document()
+    make_appeal()
     for name, block in stream().child_blocks.items():
         assert block.meta.template, name
         assert block.meta.icon not in (None, "placeholder"), name

@@ -1,7 +1,17 @@
+import datetime
+
 import pytest
 
 from advocacy.models import FeaturedCampaign
-from tests.builders import make_content_page
+from tests.builders import (
+    make_appeal,
+    make_appeal_index,
+    make_campaign,
+    make_campaign_index,
+    make_content_page,
+    make_development,
+    make_timeline_page,
+)
 from tests.html import links, parse
 
 pytestmark = pytest.mark.django_db
@@ -12,18 +22,22 @@ def feature(home_page, *pages):
         FeaturedCampaign.objects.create(home_page=home_page, page=page, sort_order=order)
 
 
-def test_featured_campaigns_appear_in_the_editors_order(client, home_page):
-    first = make_content_page(home_page, "Family Contact", intro="Families want to visit.")
-    second = make_content_page(home_page, "Camp Ashraf")
-    hidden = make_content_page(home_page, "Unpublished", live=False)
+@pytest.fixture
+def campaigns(home_page):
+    return make_campaign_index(home_page)
+
+
+def test_featured_campaigns_appear_in_the_editors_order(client, home_page, campaigns):
+    first = make_campaign(campaigns, "Family Contact", summary="Families want to visit.")
+    second = make_campaign(campaigns, "Camp Ashraf")
+    hidden = make_campaign(campaigns, "Unpublished", live=False)
     feature(home_page, second, hidden, first)
 
-    page = parse(client.get("/"))
-    cards = page.select_one("ul.cards")
+    cards = parse(client.get("/")).select_one("ul.cards")
 
     assert links(cards) == [
-        ("/camp-ashraf/", "Camp Ashraf"),
-        ("/family-contact/", "Family Contact"),
+        ("/campaigns/camp-ashraf/", "Camp Ashraf"),
+        ("/campaigns/family-contact/", "Family Contact"),
     ]
     assert "Families want to visit." in cards.get_text()
 
@@ -39,6 +53,24 @@ def test_developments_and_appeals_have_empty_states(client, home_page):
     assert "There are no open appeals at the moment." in main
 
 
+def test_home_page_shows_the_latest_published_developments_and_open_appeals(client, home_page):
+    make_timeline_page(home_page)
+    make_appeal_index(home_page)
+    make_development("Families meet in Baghdad", date=datetime.date(2003, 7, 17))
+    make_development("Relatives gather in Tehran", date=datetime.date(2002, 10, 1))
+    make_development("A draft", live=False)
+    make_appeal("Write to the Special Rapporteur")
+    make_appeal("An old appeal", closes_on=datetime.date(2003, 12, 31))
+
+    page = parse(client.get("/"))
+
+    headlines = [h.get_text(strip=True) for h in page.select(".timeline-entry h3")]
+    assert headlines == ["Families meet in Baghdad", "Relatives gather in Tehran"]
+    appeals = [h.get_text(strip=True) for h in page.select(".appeal-list h3")]
+    assert appeals == ["Write to the Special Rapporteur"]
+    assert page.find("link", type="application/rss+xml")["href"] == "/timeline/feed/rss/"
+
+
 def test_who_we_are_teaser_links_to_the_aims(client, home_page):
     aims = make_content_page(home_page, "Aims")
     home_page.about_text = "A point of contact for families."
@@ -52,14 +84,20 @@ def test_who_we_are_teaser_links_to_the_aims(client, home_page):
     assert links(section) == [("/aims/", "Read more: Aims")]
 
 
-def test_home_page_query_count_does_not_grow_with_featured_campaigns(
-    client, home_page, django_assert_max_num_queries
+def test_home_page_query_count_does_not_grow_with_content(
+    client, home_page, campaigns, django_assert_max_num_queries
 ):
-    feature(home_page, make_content_page(home_page, "One"))
+    make_appeal_index(home_page)
+    feature(home_page, make_campaign(campaigns, "One"))
+    make_development("First")
+    make_appeal("First appeal")
     client.get("/")
     with django_assert_max_num_queries(100) as baseline:
         client.get("/")
-    feature(home_page, *(make_content_page(home_page, f"Campaign {n}") for n in range(5)))
+    feature(home_page, *(make_campaign(campaigns, f"Campaign {n}") for n in range(5)))
+    for number in range(5):
+        make_development(f"Development {number}")
+        make_appeal(f"Appeal {number}")
 
     with django_assert_max_num_queries(len(baseline.captured_queries)):
         response = client.get("/")

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "advocacy",
     "campaigns",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.typed_table_block",
     "wagtail.contrib.redirects",

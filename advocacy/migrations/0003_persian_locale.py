@@ -10,7 +10,7 @@ def create_persian_locale(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("advocacy", "0001_initial"),
+        ("advocacy", "0002_initial"),
         ("wagtailcore", "0054_initial_locale"),
     ]
 

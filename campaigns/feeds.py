@@ -1,0 +1,71 @@
+"""RSS and Atom feeds of the timeline, for the whole organisation or one campaign."""
+
+from django.contrib.syndication.views import Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext as _
+
+from .models import CampaignUpdatePage
+
+FEED_LENGTH = 30
+
+
+class TimelineRssFeed(Feed):
+    feed_type = Rss201rev2Feed
+    item_guid_is_permalink = False
+
+    def get_object(self, request, page):
+        self.request = request
+        return page
+
+    def title(self, page):
+        return page.seo_title or page.title
+
+    def link(self, page):
+        return page.get_url(self.request)
+
+    def description(self, page):
+        return page.get_summary() or _("Developments, newest first.")
+
+    def feed_url(self, page):
+        return self.request.path
+
+    def items(self, page):
+        self.page = page
+        return page.timeline().latest(FEED_LENGTH)
+
+    def item_title(self, entry):
+        return entry.headline
+
+    def item_description(self, entry):
+        # The event's own date, with no more precision than is known, leads the text: the
+        # feed's publication dates say when we published it, not when it happened.
+        return f"{entry.display_date()}. {entry.summary}".strip()
+
+    def item_link(self, entry):
+        if isinstance(entry, CampaignUpdatePage):
+            return entry.get_url(self.request)
+        return entry.get_link_url(self.request) or (
+            f"{self.page.timeline_url(self.request)}?year={entry.date.year}#development-{entry.pk}"
+        )
+
+    def item_guid(self, entry):
+        kind = "update" if isinstance(entry, CampaignUpdatePage) else "development"
+        return (
+            f"tag:{self.request.get_host()},{entry.first_published_at:%Y-%m-%d}:{kind}-{entry.pk}"
+        )
+
+    def item_pubdate(self, entry):
+        return entry.first_published_at
+
+    def item_updateddate(self, entry):
+        return entry.last_published_at
+
+    def item_categories(self, entry):
+        return [entry.campaign.title] if entry.campaign else []
+
+
+class TimelineAtomFeed(TimelineRssFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, page):
+        return self.description(page)

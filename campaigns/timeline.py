@@ -1,0 +1,81 @@
+"""The timeline: published developments and campaign updates as one list, newest first.
+
+Both kinds live in their own tables; one UNION query orders and pages them together, so a page
+of the timeline costs the same few queries however long the timeline grows.
+"""
+
+from django.db.models import CharField, F, Value
+from wagtail.models import Page
+
+from .models import CampaignPage, CampaignUpdatePage, Development
+
+DEVELOPMENT, UPDATE = "development", "update"
+
+
+class Timeline:
+    def __init__(self, locale, campaign=None, year=None):
+        self.locale = locale
+        self.campaign = campaign
+        self.year = year
+
+    def in_year(self, year):
+        return Timeline(self.locale, self.campaign, year) if year else self
+
+    def _developments(self):
+        developments = Development.objects.live().filter(locale=self.locale)
+        if self.campaign is not None:
+            developments = developments.for_campaign(self.campaign)
+        if self.year:
+            developments = developments.filter(date__year=self.year)
+        return developments
+
+    def _updates(self):
+        updates = CampaignUpdatePage.objects.live().public().filter(locale=self.locale)
+        if self.campaign is not None:
+            updates = updates.child_of(self.campaign)
+        if self.year:
+            updates = updates.filter(date__year=self.year)
+        return updates
+
+    def rows(self):
+        """(kind, id, date, title) rows, newest first, then by title: a queryset to slice."""
+        developments = self._developments().annotate(
+            kind=Value(DEVELOPMENT, output_field=CharField()), sort_title=F("headline")
+        )
+        updates = self._updates().annotate(
+            kind=Value(UPDATE, output_field=CharField()), sort_title=F("title")
+        )
+        columns = ("kind", "pk", "date", "sort_title")
+        # Each side drops its default ordering: a compound statement is ordered as a whole.
+        return (
+            developments.order_by()
+            .values_list(*columns)
+            .union(updates.order_by().values_list(*columns), all=True)
+            .order_by("-date", "sort_title", "kind", "pk")
+        )
+
+    def hydrate(self, rows):
+        """The entries behind rows, in their order, in three queries whatever their number."""
+        rows = list(rows)
+        wanted = {DEVELOPMENT: [], UPDATE: []}
+        for kind, pk, _date, _title in rows:
+            wanted[kind].append(pk)
+        developments = Development.objects.select_related(
+            "campaign", "link_page", "link_document"
+        ).in_bulk(wanted[DEVELOPMENT])
+        updates = CampaignUpdatePage.objects.in_bulk(wanted[UPDATE])
+        parent_paths = {update.path[: -Page.steplen] for update in updates.values()}
+        campaigns = {c.path: c for c in CampaignPage.objects.filter(path__in=parent_paths)}
+        for update in updates.values():
+            update.campaign = campaigns.get(update.path[: -Page.steplen])
+        found = {DEVELOPMENT: developments, UPDATE: updates}
+        return [found[kind][pk] for kind, pk, _date, _title in rows if pk in found[kind]]
+
+    def latest(self, count):
+        return self.hydrate(self.rows()[:count])
+
+    def years(self):
+        """The years that have entries, newest first, for the year filter."""
+        years = {d.year for d in self._developments().dates("date", "year")}
+        years |= {d.year for d in self._updates().dates("date", "year")}
+        return sorted(years, reverse=True)

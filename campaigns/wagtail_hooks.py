@@ -1,0 +1,83 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import Appeal, Development
+
+PANEL_LENGTH = 10
+
+
+class DevelopmentViewSet(SnippetViewSet):
+    model = Development
+    icon = "date"
+    menu_label = _("Developments")
+    list_display = [
+        "headline",
+        Column("display_date", label=_("Date"), sort_key="date"),
+        "campaign",
+        "locale",
+        LiveStatusTagColumn(),
+    ]
+    list_filter = {"campaign": ["exact"], "live": ["exact"], "locale": ["exact"]}
+    search_fields = ["headline", "summary"]
+    ordering = ["-date", "headline"]
+
+    def get_queryset(self, request):
+        return Development.objects.select_related("campaign", "locale")
+
+
+class AppealViewSet(SnippetViewSet):
+    model = Appeal
+    icon = "mail"
+    menu_label = _("Appeals")
+    list_display = [
+        "title",
+        "campaign",
+        "locale",
+        LiveStatusTagColumn(),
+        Column("actions_week", label=_("Actions, last 7 days"), sort_key="actions_week"),
+        Column("actions_total", label=_("Actions in all"), sort_key="actions_total"),
+    ]
+    list_filter = {"campaign": ["exact"], "live": ["exact"], "locale": ["exact"]}
+    search_fields = ["title", "ask", "target_name"]
+    ordering = ["-opens_on", "title"]
+
+    def get_queryset(self, request):
+        return Appeal.objects.with_action_counts().select_related("campaign", "locale")
+
+
+class CampaignSnippets(SnippetViewSetGroup):
+    items = (DevelopmentViewSet, AppealViewSet)
+    menu_icon = "folder-open-inverse"
+    menu_label = _("Campaigns")
+    menu_name = "campaign-snippets"
+
+
+register_snippet(CampaignSnippets)
+
+
+class AppealActionsPanel(Component):
+    """On the admin dashboard: how many supporters acted on each open appeal."""
+
+    name = "appeal_actions"
+    template_name = "campaigns/admin/appeal_actions_panel.html"
+    order = 50
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context["appeals"] = (
+            Appeal.objects.live()
+            .open()
+            .with_action_counts()
+            .select_related("locale")
+            .order_by("-actions_week", "title")[:PANEL_LENGTH]
+        )
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def add_appeal_actions_panel(request, panels):
+    panels.append(AppealActionsPanel())
