@@ -7,6 +7,8 @@ changes what is already there, so running it again duplicates nothing and keeps 
 from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
 
+from campaigns import demo_content as campaigns_demo_content
+
 from .models import ContentPage, FAQPage, HomePage, SiteSettings
 
 ORGANISATION = {
@@ -255,14 +257,17 @@ def _site_settings(site, log):
 
 
 def _child_page(parent, page, log):
-    """Adds page under parent unless a page with its slug is there already."""
+    """Adds page under parent unless a page with its slug is there already.
+
+    Returns the page that is there and whether it was created now.
+    """
     existing = parent.get_children().filter(slug=page.slug).first()
     if existing is not None:
-        return existing.specific
+        return existing.specific, False
     parent.add_child(instance=page)
     _publish(page)
     log(f"Created the page {page.title!r}.")
-    return page
+    return page, True
 
 
 def _body(blocks):
@@ -277,7 +282,7 @@ def _content_page(parent, content, log):
         body=_body(content["body"]),
         show_in_menus=True,
     )
-    return _child_page(parent, page, log)
+    return _child_page(parent, page, log)[0]
 
 
 def _faq_page(parent, content, log):
@@ -291,7 +296,7 @@ def _faq_page(parent, content, log):
         ],
         show_in_menus=True,
     )
-    return _child_page(parent, page, log)
+    return _child_page(parent, page, log)[0]
 
 
 def has_content():
@@ -305,6 +310,7 @@ def load(log=print):
     _translation(home, "fa", HOME["fa"], log)
     _site_settings(site, log)
     aims = _content_page(home, AIMS, log)
+    campaigns_demo_content.load(home, _child_page, _publish, log)
     _content_page(home, POINT_OF_VIEW, log)
     _faq_page(home, FAQ, log)
     if home_is_new:

@@ -1,5 +1,8 @@
+import html
+
 from django.conf import settings
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -142,7 +145,7 @@ class HomePage(SitePage):
         verbose_name = _("home page")
 
     def get_summary(self):
-        return Truncator(strip_tags(self.intro)).chars(SUMMARY_LENGTH)
+        return Truncator(html.unescape(strip_tags(self.intro))).chars(SUMMARY_LENGTH)
 
     def get_context(self, request, *args, **kwargs):
         from campaigns.models import Appeal, TimelinePage
@@ -245,6 +248,14 @@ class FAQPage(SitePage):
     def get_summary(self):
         return self.intro
 
+    @cached_property
+    def answered_questions(self):
+        """(question, anchor, answer HTML) triples; each answer's links are expanded once."""
+        return [
+            (block.value["question"], block.value["anchor"], str(block.value["answer"]))
+            for block in self.questions
+        ]
+
     def structured_data(self):
         """schema.org FAQPage data for search engines, one Question per pair, in order."""
         return {
@@ -253,10 +264,10 @@ class FAQPage(SitePage):
             "mainEntity": [
                 {
                     "@type": "Question",
-                    "name": block.value["question"],
-                    "acceptedAnswer": {"@type": "Answer", "text": str(block.value["answer"])},
+                    "name": question,
+                    "acceptedAnswer": {"@type": "Answer", "text": answer},
                 }
-                for block in self.questions
+                for question, _anchor, answer in self.answered_questions
             ],
         }
 

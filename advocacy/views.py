@@ -9,8 +9,11 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Locale, Page
 
+from campaigns.models import Appeal, Development
+
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 10
+SNIPPET_RESULTS = 5
 # Control characters (NUL above all, which PostgreSQL refuses) have no place in a query.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Words in any script; the zero-width non-joiner belongs inside Persian words.
@@ -29,15 +32,25 @@ def search_terms(query):
 
 
 def search(request):
-    """Site search over the live, public pages in the reader's language."""
+    """Site search in the reader's language: live, public pages, and published appeals and
+    developments, which are few enough to list in full above the first page of pages."""
     query = clean_query(request.GET.get("q", ""))
-    results = None
+    context = {"query": query, "results": None, "appeals": [], "developments": []}
+    terms = search_terms(query)
+    locale = Locale.get_active()
     if query:
-        pages = Page.objects.live().public().filter(locale=Locale.get_active()).specific()
-        terms = search_terms(query)
+        pages = Page.objects.live().public().filter(locale=locale).specific()
         found = pages.search(terms) if terms else pages.none()
         results = Paginator(found, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    response = render(request, "advocacy/search.html", {"query": query, "results": results})
+        context["results"] = results
+        if terms and results.number == 1:
+            context["appeals"] = list(
+                Appeal.objects.live().filter(locale=locale).search(terms)[:SNIPPET_RESULTS]
+            )
+            context["developments"] = list(
+                Development.objects.live().filter(locale=locale).search(terms)[:SNIPPET_RESULTS]
+            )
+    response = render(request, "advocacy/search.html", context)
     # Result pages are for people, not for search engines' indexes.
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -30,6 +30,7 @@ from wagtail.models import (
     WorkflowMixin,
 )
 from wagtail.search import index
+from wagtail.search.queryset import SearchableQuerySetMixin
 
 from advocacy.blocks import BodyStreamBlock
 from advocacy.models import SUMMARY_LENGTH, SectionedBodyMixin, SitePage
@@ -62,6 +63,22 @@ def truncate_to_precision(date, precision):
 
 
 # Pages
+
+
+class TimelineFeedsMixin(RoutablePageMixin):
+    """feed/rss/ and feed/atom/ below a page that has a timeline() and a timeline_url()."""
+
+    @path("feed/rss/")
+    def rss_route(self, request):
+        from .feeds import TimelineRssFeed
+
+        return TimelineRssFeed()(request, page=self)
+
+    @path("feed/atom/")
+    def atom_route(self, request):
+        from .feeds import TimelineAtomFeed
+
+        return TimelineAtomFeed()(request, page=self)
 
 
 class CampaignIndexPage(SitePage):
@@ -99,7 +116,7 @@ class CampaignIndexPage(SitePage):
         )
 
 
-class CampaignPage(RoutablePageMixin, SectionedBodyMixin, SitePage):
+class CampaignPage(TimelineFeedsMixin, SectionedBodyMixin, SitePage):
     """A campaign, such as Family Contact: its sections, open appeals and dated timeline."""
 
     class Status(models.TextChoices):
@@ -174,7 +191,19 @@ class CampaignPage(RoutablePageMixin, SectionedBodyMixin, SitePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["appeals"] = list(Appeal.objects.live().open().for_campaign(self))
+        # Appeals the editors already placed in the body are not listed a second time.
+        in_body = [
+            block.value["appeal"].translation_key
+            for block in self.body
+            if block.block_type == "call_to_action" and block.value["appeal"]
+        ]
+        context["appeals"] = list(
+            Appeal.objects.live()
+            .in_language(self.locale)
+            .open()
+            .for_campaign(self)
+            .exclude(translation_key__in=in_body)
+        )
         context["timeline_entries"] = self.timeline().latest(LATEST_ON_CAMPAIGN)
         return context
 
@@ -193,18 +222,6 @@ class CampaignPage(RoutablePageMixin, SectionedBodyMixin, SitePage):
             years=timeline.years(),
         )
         return TemplateResponse(request, "campaigns/campaign_timeline.html", context)
-
-    @path("feed/rss/")
-    def rss_route(self, request):
-        from .feeds import TimelineRssFeed
-
-        return TimelineRssFeed()(request, page=self)
-
-    @path("feed/atom/")
-    def atom_route(self, request):
-        from .feeds import TimelineAtomFeed
-
-        return TimelineAtomFeed()(request, page=self)
 
 
 class CampaignUpdatePage(SectionedBodyMixin, SitePage):
@@ -254,7 +271,7 @@ class CampaignUpdatePage(SectionedBodyMixin, SitePage):
         return self.summary
 
 
-class TimelinePage(RoutablePageMixin, SitePage):
+class TimelinePage(TimelineFeedsMixin, SitePage):
     """The organisation's whole timeline of developments, by year, with feeds."""
 
     intro = models.TextField(blank=True, max_length=SUMMARY_LENGTH, help_text=_("Shown above."))
@@ -302,18 +319,6 @@ class TimelinePage(RoutablePageMixin, SitePage):
             years=timeline.years(),
         )
         return TemplateResponse(request, self.get_template(request), context)
-
-    @path("feed/rss/")
-    def rss_route(self, request):
-        from .feeds import TimelineRssFeed
-
-        return TimelineRssFeed()(request, page=self)
-
-    @path("feed/atom/")
-    def atom_route(self, request):
-        from .feeds import TimelineAtomFeed
-
-        return TimelineAtomFeed()(request, page=self)
 
 
 def _year_filter(request):
@@ -376,7 +381,7 @@ class AppealIndexPage(RoutablePageMixin, SitePage):
 # Snippets
 
 
-class PublishingQuerySet(models.QuerySet):
+class PublishingQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def live(self):
         return self.filter(live=True)
 

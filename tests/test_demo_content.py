@@ -2,9 +2,11 @@ import io
 
 import pytest
 from django.core.management import call_command
+from wagtail.documents.models import Document
 from wagtail.models import Page, Site
 
-from advocacy.models import ContentPage, FAQPage, HomePage, SiteSettings
+from advocacy.models import ContentPage, FAQPage, FeaturedCampaign, HomePage, SiteSettings
+from campaigns.models import Appeal, Development
 from tests.html import links, parse, site_name
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +41,9 @@ def test_demo_content_builds_the_organisations_pages_in_the_main_navigation(clie
     assert links(nav) == [
         ("/", "Home"),
         ("/aims/", "Aims"),
+        ("/campaigns/", "Campaigns"),
+        ("/timeline/", "Timeline"),
+        ("/appeals/", "Appeals"),
         ("/our-point-of-view/", "Our point of view"),
         ("/faq/", "Frequently asked questions"),
     ]
@@ -48,6 +53,32 @@ def test_demo_content_builds_the_organisations_pages_in_the_main_navigation(clie
     assert len(links(faq.select_one("nav.question-list"))) == 3
     teaser = parse(client.get("/")).select_one("section.about")
     assert ("/aims/", "Read more: Aims") in links(teaser)
+
+
+def test_demo_content_builds_the_family_contact_campaign(client):
+    load()
+
+    page = parse(client.get("/campaigns/family-contact/"))
+    assert [text for _href, text in links(page.select_one("nav.contents-bar"))] == [
+        "Families appeal to the United Nations",
+        "An invitation to visit the camps",
+        "Our response",
+        "Obstacles",
+    ]
+    statement = page.select_one(".document-link")
+    assert "(PDF, 1 KB)" in statement.get_text(" ", strip=True)
+    document = client.get(statement.a["href"])
+    assert document["Content-Type"] == "application/pdf"
+    assert b"".join(document.streaming_content).startswith(b"%PDF-1.4")
+    cta = page.select_one("aside.call-to-action")
+    assert "Mr Andreas Mavrommatis" in cta.get_text()
+    assert "UN Special Rapporteur" in cta.get_text()
+    action = client.get(cta.select_one(".appeal-action a")["href"])
+    assert action["Location"].startswith("mailto:special-rapporteur-iraq@un.example?subject=")
+    dates = [t.get_text() for t in page.select(".campaign-timeline time")]
+    assert dates == ["24 July 2003", "17 July 2003", "May 2003", "October 2002"]
+    featured = parse(client.get("/")).select_one("ul.cards")
+    assert links(featured) == [("/campaigns/family-contact/", "Family Contact")]
 
 
 def test_demo_content_passes_the_blocks_own_validation():
@@ -75,6 +106,12 @@ def test_running_load_demo_content_twice_leaves_the_same_pages():
 
     assert site_tree() == pages
     assert SiteSettings.objects.count() == settings_rows == 1
+    assert (Development.objects.count(), Appeal.objects.count(), Document.objects.count()) == (
+        4,
+        1,
+        1,
+    )
+    assert FeaturedCampaign.objects.count() == 1
     assert ContentPage.objects.filter(slug="aims").count() == 1
 
 

@@ -63,6 +63,24 @@ def test_share_image_falls_back_to_the_sites_default(client, home_page):
     assert meta(own, "twitter:card") == "summary_large_image"
 
 
+def test_a_share_image_whose_file_is_gone_does_not_break_the_page(client, home_page):
+    image = make_image("Lost")
+    image.file.delete(save=False)
+    make_content_page(home_page, "Aims", share_image=image)
+
+    response = client.get("/aims/")
+
+    assert response.status_code == 200
+    assert meta(parse(response), "og:image") is None
+
+
+def test_entities_in_rich_text_are_not_escaped_twice_in_descriptions(client, home_page):
+    home_page.intro = "<p>Families &amp; friends</p>"
+    home_page.save_revision().publish()
+
+    assert meta(parse(client.get("/")), "description") == "Families & friends"
+
+
 def test_persian_pages_say_their_locale(client, home_page):
     translate(home_page, "fa", title="خانه")
 

@@ -2,7 +2,13 @@ import pytest
 from wagtail.models import PageViewRestriction
 from wagtail.rich_text import RichText
 
-from tests.builders import make_content_page, translate
+from tests.builders import (
+    make_appeal,
+    make_appeal_index,
+    make_content_page,
+    make_development,
+    translate,
+)
 from tests.html import links, parse
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +33,23 @@ def test_search_finds_a_page_by_a_word_from_its_body(client, home_page):
     assert response.status_code == 200
     assert results(response) == ["Obstacles"]
     assert parse(response).select_one("input#search-query")["value"] == "visas"
+
+
+def test_search_finds_published_appeals_and_developments(client, home_page):
+    make_appeal_index(home_page)
+    make_appeal("Write about the visas")
+    make_appeal("Draft about the visas", slug="draft", live=False)
+    make_development("Visas refused in Baghdad")
+    make_development("Draft about visas", live=False)
+
+    page = parse(client.get("/search/", {"q": "visas"}))
+
+    assert [h.get_text(strip=True) for h in page.select(".appeal-card h3")] == [
+        "Write about the visas"
+    ]
+    assert [h.get_text(strip=True) for h in page.select(".timeline-entry h3")] == [
+        "Visas refused in Baghdad"
+    ]
 
 
 def test_search_never_shows_drafts_or_private_pages(client, home_page):
@@ -101,9 +124,13 @@ def test_bad_input_never_errors(client, home_page, params):
 
 
 def test_out_of_range_page_shows_the_last_page(client, home_page):
-    make_content_page(home_page, "Obstacles", body=body("The camp."))
+    for number in range(11):
+        make_content_page(home_page, f"Update {number}", body=body("The camp."))
 
-    assert results(client.get("/search/", {"q": "camp", "page": "99999"})) == ["Obstacles"]
+    last = results(client.get("/search/", {"q": "camp", "page": "99999"}))
+
+    assert len(last) == 1
+    assert last == results(client.get("/search/", {"q": "camp", "page": "2"}))
 
 
 def test_long_queries_are_cut_to_a_searchable_length(client, home_page):

@@ -111,9 +111,19 @@ def test_malformed_database_url_message_does_not_echo_credentials():
     assert "hunter2" not in result.stderr
 
 
-@pytest.mark.parametrize("name", ["CACHE_URL", "EMAIL_URL"])
-def test_malformed_service_urls_stop_start_up_naming_the_variable(name):
-    result = run_python("import django; django.setup()", SECRET_KEY="k", **{name: "not-a-url"})
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CACHE_URL", "not-a-url"),
+        ("EMAIL_URL", "not-a-url"),
+        ("DEBUG", "perhaps"),
+        ("DATABASE_CONN_MAX_AGE", "a minute"),
+        ("TIME_ZONE", "Mars/Olympus"),
+        ("LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_malformed_values_stop_start_up_naming_the_variable(name, value):
+    result = run_python("import django; django.setup()", SECRET_KEY="k", **{name: value})
 
     assert_stops_with_one_line(result, name)
 

@@ -6,6 +6,7 @@ DEBUG is off unless set; with DEBUG off the site refuses to start without a SECR
 
 import os
 import warnings
+import zoneinfo
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,16 +47,31 @@ _env_file = os.environ.get("DJANGO_ENV_FILE", str(BASE_DIR / ".env"))
 if Path(_env_file).is_file():
     env.read_env(_env_file)
 
-DEBUG = env("DEBUG")
 
-SECRET_KEY = env("SECRET_KEY")
+def _value(name):
+    """A value of the schema, or one line saying which variable could not be read."""
+    try:
+        return env(name)
+    except (ImproperlyConfigured, ValueError):
+        stop(f"{name} is malformed: see the settings table in README.md.")
+
+
+# A typo must not silently mean "off" (or "on"): only these words are read as a boolean.
+_BOOLEAN_WORDS = {"true": True, "yes": True, "on": True, "1": True}
+_BOOLEAN_WORDS |= {"false": False, "no": False, "off": False, "0": False, "": False}
+_debug = env.str("DEBUG", default="false").strip().lower()
+if _debug not in _BOOLEAN_WORDS:
+    stop(f"DEBUG must be true or false (got {_debug!r}).")
+DEBUG = _BOOLEAN_WORDS[_debug]
+
+SECRET_KEY = _value("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         stop("SECRET_KEY is not set. Set it in the environment or .env (DEBUG is off).")
     SECRET_KEY = "insecure-development-key-used-only-with-DEBUG-on"  # noqa: S105
 
-ALLOWED_HOSTS = env("ALLOWED_HOSTS")
-CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
+ALLOWED_HOSTS = _value("ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = _value("CSRF_TRUSTED_ORIGINS")
 
 
 def _database(url):
@@ -72,23 +88,23 @@ def _database(url):
         config = env.db_url_config(url)
     if not config.get("NAME"):
         stop("DATABASE_URL is malformed: it names no database (or, for SQLite, no file).")
-    config["CONN_MAX_AGE"] = env("DATABASE_CONN_MAX_AGE")
+    config["CONN_MAX_AGE"] = _value("DATABASE_CONN_MAX_AGE")
     config["CONN_HEALTH_CHECKS"] = True
     return config
 
 
 def _parsed(name, parse):
     try:
-        return parse(env(name))
+        return parse(_value(name))
     except (ImproperlyConfigured, KeyError, ValueError):
         stop(f"{name} is malformed: see the settings table in README.md.")
 
 
-DATABASES = {"default": _database(env("DATABASE_URL"))}
+DATABASES = {"default": _database(_value("DATABASE_URL"))}
 CACHES = {"default": _parsed("CACHE_URL", env.cache_url_config)}
 # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT and the rest, as django-environ documents it.
 vars().update(_parsed("EMAIL_URL", env.email_url_config))
-DEFAULT_FROM_EMAIL = SERVER_EMAIL = env("DEFAULT_FROM_EMAIL")
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = _value("DEFAULT_FROM_EMAIL")
 
 INSTALLED_APPS = [
     "advocacy",
@@ -172,13 +188,15 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = env("TIME_ZONE")
+TIME_ZONE = _value("TIME_ZONE")
+if TIME_ZONE not in zoneinfo.available_timezones():
+    stop(f"TIME_ZONE is not a time zone name such as Europe/London (got {TIME_ZONE!r}).")
 
 STATIC_URL = "/static/"
-STATIC_ROOT = env("STATIC_ROOT")
+STATIC_ROOT = _value("STATIC_ROOT")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = env("MEDIA_ROOT")
+MEDIA_ROOT = _value("MEDIA_ROOT")
 # Files served at the site's root, such as /favicon.ico, which browsers ask for unprompted.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 if DEBUG:
@@ -192,19 +210,23 @@ STORAGES = {
 # The page editor can post many fields for a long StreamField.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-WAGTAIL_SITE_NAME = env("WAGTAIL_SITE_NAME")
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL")
+WAGTAIL_SITE_NAME = _value("WAGTAIL_SITE_NAME")
+WAGTAILADMIN_BASE_URL = _value("WAGTAILADMIN_BASE_URL")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # What an advocacy site publishes; nothing that runs or hides macros.
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "jpg", "png"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
+LOG_LEVEL = _value("LOG_LEVEL").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    stop("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR or CRITICAL.")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # Background tasks run inline by default; one line per task start and end is noise.
     "loggers": {"django_tasks": {"level": "WARNING"}},
 }

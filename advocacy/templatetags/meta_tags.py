@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from wagtail.images.models import SourceImageIOError
 
 from advocacy.models import SiteSettings
 
@@ -31,7 +32,11 @@ def page_meta(context, page):
     # Wagtail's own page types (such as its welcome page) lack the SitePage methods.
     page_image = page.get_share_image() if hasattr(page, "get_share_image") else None
     image = page_image or site_settings.default_share_image
-    rendition = image.get_rendition(SHARE_IMAGE_SPEC) if image else None
+    try:
+        rendition = image.get_rendition(SHARE_IMAGE_SPEC) if image else None
+    except SourceImageIOError:
+        # The file is gone from storage: share the page without a picture rather than fail.
+        image = rendition = None
     return {
         "title": page.seo_title or page.title,
         "description": (

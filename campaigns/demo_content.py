@@ -1,0 +1,291 @@
+"""The Family Contact campaign of the demo site, written for this project from the old site's facts.
+
+Called by advocacy.demo_content.load(); like it, every step looks before it creates.
+"""
+
+import datetime
+
+from django.core.files.base import ContentFile
+from wagtail.documents import get_document_model
+from wagtail.rich_text import RichText
+
+from advocacy.models import FeaturedCampaign
+
+from .models import (
+    Appeal,
+    AppealIndexPage,
+    CampaignIndexPage,
+    CampaignPage,
+    Development,
+    Precision,
+    TimelinePage,
+)
+
+STATEMENT_TITLE = "Statement on the invitation to visit the camps"
+STATEMENT_LINES = [
+    "Iran-Interlink - statement (demo document)",
+    "",
+    "The leader of the Mojahedin-e Khalq, Massoud Rajavi, has invited relatives of",
+    "members to visit the organisation's camps in Iraq and see their families.",
+    "",
+    "We welcome the invitation. Fifty people from our records, all living outside",
+    "Iran, are ready to travel. We ask that their safety is guaranteed and that",
+    "the visits take place under the supervision of the United Nations and the",
+    "International Committee of the Red Cross.",
+    "",
+    "This file stands in for the original statement on the demo site.",
+]
+
+CAMPAIGN = {
+    "title": "Family Contact",
+    "slug": "family-contact",
+    "summary": (
+        "Families of Mojahedin-e Khalq members ask for what every family should have: free "
+        "contact with their relatives, and the chance to visit them in Iraq."
+    ),
+    "body": [
+        (
+            "paragraph",
+            "<p>Family Contact grew out of Iran-Interlink's first work: helping families who "
+            "had lost touch with relatives inside the Mojahedin-e Khalq to reach them again. "
+            "We now also help families to visit their relatives in Iraq.</p>"
+            "<p>At the heart of the campaign is the organisation's refusal to let its members "
+            "keep free and open contact with their families. Members are taught to cut their "
+            "ties with ordinary life and to relate only to the organisation and its "
+            "leaders.</p>",
+        ),
+        ("heading", {"text": "Families appeal to the United Nations", "anchor": "families-to-un"}),
+        (
+            "paragraph",
+            "<p>In October 2002 relatives of Mojahedin-e Khalq members met in Tehran to protest "
+            "that they were kept from their family members. They sent a statement to the "
+            "United Nations asking it to act for them and trace the people they had lost.</p>",
+        ),
+        ("heading", {"text": "An invitation to visit the camps", "anchor": "invitation"}),
+        (
+            "paragraph",
+            "<p>The Mojahedin-e Khalq accused the relatives of being used by the Iranian regime "
+            "for its own ends. Yet its leader, Massoud Rajavi, also invited the relatives, and "
+            "anyone worried about a family member in the organisation, to visit its camps in "
+            "Iraq and see for themselves.</p>",
+        ),
+        ("document", "STATEMENT"),
+        ("heading", {"text": "Our response", "anchor": "our-response"}),
+        (
+            "paragraph",
+            "<p>We took the invitation at its word. From our records of people who have asked "
+            "us for news of a relative, we drew up a list of fifty people, all living outside "
+            "Iran, who are ready to travel to Iraq to visit their relatives.</p>"
+            "<p>We have tried to arrange the visits. They need guarantees for the families' "
+            "safety and supervision by outside bodies such as the United Nations and the "
+            "International Committee of the Red Cross while they are in Iraq.</p>",
+        ),
+        ("heading", {"text": "Obstacles", "anchor": "obstacles"}),
+        (
+            "paragraph",
+            "<p>When we asked for visas for the families, the Iraqi authorities told us they "
+            "have no responsibility for the Mojahedin-e Khalq and that we should deal with it "
+            "directly. The organisation has ignored our letters and requests, and has not even "
+            "acknowledged that the members concerned exist. We have sent copies of our letters "
+            "to human rights organisations.</p>",
+        ),
+    ],
+}
+
+APPEAL = {
+    "title": "Ask the UN to make family visits to Iraq possible",
+    "slug": "family-visits-un-special-rapporteur",
+    "target_name": "Mr Andreas Mavrommatis",
+    "target_role": "UN Special Rapporteur on the situation of human rights in Iraq",
+    "ask": (
+        "Write to the Special Rapporteur and ask him to press the Iraqi government to take "
+        "responsibility for the families' visits and to let them happen under United Nations "
+        "supervision."
+    ),
+    "background": (
+        "<p>Fifty relatives of Mojahedin-e Khalq members, all living outside Iran, are ready "
+        "to visit their family members in Iraq. The Iraqi authorities say the organisation is "
+        "not their responsibility; the organisation does not answer our letters.</p>"
+    ),
+    "action": Appeal.Action.EMAIL,
+    "action_label": "Write to the Special Rapporteur",
+    # A reserved domain: the demo never sends anyone's letter to a real inbox.
+    "email_to": "special-rapporteur-iraq@un.example",
+    "email_subject": "Family visits to Mojahedin-e Khalq members in Iraq",
+    "email_body": (
+        "Dear Mr Mavrommatis,\n\n"
+        "Fifty relatives of members of the Mojahedin-e Khalq are ready to travel to Iraq to "
+        "visit their families. I ask you to press the Iraqi government to take responsibility "
+        "for these visits and to allow them under the supervision of the United Nations.\n\n"
+        "Yours sincerely,\n"
+    ),
+    "opens_on": datetime.date(2003, 5, 1),
+}
+
+DEVELOPMENTS = [
+    (
+        datetime.date(2002, 10, 1),
+        Precision.MONTH,
+        "Relatives gather in Tehran and appeal to the United Nations",
+        "Families of members ask the UN to trace relatives they have lost contact with.",
+    ),
+    (
+        datetime.date(2003, 5, 1),
+        Precision.MONTH,
+        "Rajavi's stand on family visits draws protest",
+        "Families object to how the organisation's leader has answered their requests to visit.",
+    ),
+    (
+        datetime.date(2003, 7, 17),
+        Precision.DAY,
+        "Families of members meet in Baghdad to seek their relatives' freedom",
+        "Relatives come together in Baghdad to press for their children's release.",
+    ),
+    (
+        datetime.date(2003, 7, 24),
+        Precision.DAY,
+        "Visiting families mistreated at Camp Ashraf, Iraq",
+        "Families who went to the camp report being abused there.",
+    ),
+]
+
+
+def statement_pdf(lines):
+    """A one-page PDF of plain lines of text, small enough to ship with the demo."""
+    text = ["BT /F1 12 Tf 72 760 Td 16 TL"]
+    for line in lines:
+        escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        text.append(f"({escaped}) Tj T*")
+    text.append("ET")
+    stream = "\n".join(text).encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    pdf = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(pdf)
+
+
+def _statement(log):
+    Document = get_document_model()
+    document = Document.objects.filter(title=STATEMENT_TITLE).first()
+    if document is None:
+        document = Document.objects.create(
+            title=STATEMENT_TITLE,
+            file=ContentFile(statement_pdf(STATEMENT_LINES), name="invitation-statement.pdf"),
+        )
+        log("Created the PDF statement.")
+    return document
+
+
+def _body(blocks, statement):
+    body = []
+    for kind, value in blocks:
+        if kind == "paragraph":
+            value = RichText(value)
+        elif kind == "document":
+            value = {"document": statement, "title": ""}
+        body.append((kind, value))
+    return body
+
+
+def _appeal(campaign, log):
+    appeal = Appeal.objects.filter(locale=campaign.locale, slug=APPEAL["slug"]).first()
+    if appeal is not None:
+        return appeal, False
+    appeal = Appeal(campaign=campaign, locale=campaign.locale, live=False, **APPEAL)
+    appeal.save()
+    appeal.save_revision().publish()
+    log(f"Created the appeal {appeal.title!r}.")
+    return appeal, True
+
+
+def _developments(campaign, log):
+    for date, precision, headline, summary in DEVELOPMENTS:
+        if Development.objects.filter(locale=campaign.locale, headline=headline).exists():
+            continue
+        development = Development(
+            date=date,
+            precision=precision,
+            headline=headline,
+            summary=summary,
+            campaign=campaign,
+            locale=campaign.locale,
+            live=False,
+        )
+        development.save()
+        development.save_revision().publish()
+        log(f"Created the development {headline!r}.")
+
+
+def load(home, child_page, publish, log):
+    """Adds the campaigns part of the demo site under home.
+
+    child_page(parent, page, log) adds a page unless its slug is taken and returns
+    (page, created); publish(page) publishes a page's changes.
+    """
+    index, _created = child_page(
+        home,
+        CampaignIndexPage(
+            title="Campaigns",
+            slug="campaigns",
+            intro="What we are campaigning for, and what you can do to help.",
+            show_in_menus=True,
+        ),
+        log,
+    )
+    statement = _statement(log)
+    campaign, campaign_is_new = child_page(
+        index,
+        CampaignPage(
+            title=CAMPAIGN["title"],
+            slug=CAMPAIGN["slug"],
+            summary=CAMPAIGN["summary"],
+            body=_body(CAMPAIGN["body"], statement),
+        ),
+        log,
+    )
+    appeal, _created = _appeal(campaign, log)
+    if campaign_is_new:
+        # The appeal needs the campaign to exist; the campaign's call to action needs the appeal.
+        campaign.body.append(("call_to_action", {"heading": "Act now", "appeal": appeal}))
+        publish(campaign)
+        if not home.featured_campaigns.exists():
+            FeaturedCampaign.objects.create(home_page=home, page=campaign)
+            publish(home)
+    _developments(campaign, log)
+    child_page(
+        home,
+        TimelinePage(
+            title="Timeline",
+            slug="timeline",
+            intro="What has happened, newest first.",
+            show_in_menus=True,
+        ),
+        log,
+    )
+    child_page(
+        home,
+        AppealIndexPage(
+            title="Appeals",
+            slug="appeals",
+            intro="Ways you can act now, and what came of earlier appeals.",
+            show_in_menus=True,
+        ),
+        log,
+    )

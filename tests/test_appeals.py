@@ -1,0 +1,282 @@
+"""Appeals: their pages, and the action link that counts supporters and keeps nothing of them."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from campaigns.models import Appeal, AppealActionCount
+from tests.builders import (
+    make_appeal,
+    make_appeal_index,
+    make_campaign,
+    make_campaign_index,
+    make_content_page,
+)
+from tests.html import links, parse
+
+pytestmark = pytest.mark.django_db
+
+STORED_MAILTO = (
+    "mailto:rapporteur@un.example?subject=Family%20visits"
+    "&body=Dear%20Mr%20Mavrommatis%2C%0APlease%20help%20the%20families."
+)
+
+
+def today():
+    return timezone.localdate()
+
+
+def counted(appeal):
+    return sum(AppealActionCount.objects.filter(appeal=appeal).values_list("count", flat=True))
+
+
+@pytest.fixture
+def appeals_page(home_page):
+    return make_appeal_index(home_page)
+
+
+def test_an_appeal_has_a_public_page_with_its_target_ask_and_action(client, appeals_page):
+    appeal = make_appeal(background="<p>Fifty relatives are ready.</p>")
+
+    response = client.get("/appeals/write-to-the-un-special-rapporteur/")
+
+    assert response.status_code == 200
+    page = parse(response)
+    assert page.h1.get_text() == "Write to the UN Special Rapporteur"
+    assert "Mr Andreas Mavrommatis, UN Special Rapporteur on Iraq" in page.main.get_text()
+    assert "Fifty relatives are ready." in page.main.get_text()
+    button = page.select_one(".appeal-action a")
+    assert (button["href"], button.get_text()) == (f"/act/{appeal.pk}/", "Write the e-mail")
+    assert "nofollow" in button["rel"]
+
+
+def test_the_appeals_list_puts_open_appeals_first(client, appeals_page):
+    make_appeal("Closed long ago", closes_on=datetime.date(2004, 1, 1))
+    make_appeal("Open now")
+    make_appeal("Not yet open", opens_on=today() + datetime.timedelta(days=30))
+    make_appeal("A draft", live=False)
+
+    titles = [h.get_text() for h in parse(client.get("/appeals/")).select(".appeal-card h3")]
+
+    assert titles == ["Open now", "Not yet open", "Closed long ago"]
+
+
+def test_a_closed_appeal_says_when_it_closed_and_shows_its_outcome_instead_of_a_button(
+    client, appeals_page
+):
+    make_appeal(
+        closes_on=datetime.date(2004, 1, 31),
+        outcome="<p>The Special Rapporteur raised the visits with Baghdad.</p>",
+    )
+
+    page = parse(client.get("/appeals/write-to-the-un-special-rapporteur/"))
+
+    assert page.select_one(".appeal-action") is None
+    assert "This appeal closed on 31 January 2004." in page.main.get_text()
+    assert "raised the visits with Baghdad" in page.main.get_text()
+
+
+@pytest.mark.parametrize("path", ["/appeals/no-such-appeal/", "/appeals/a-draft/"])
+def test_unknown_and_unpublished_appeal_pages_answer_404(client, appeals_page, path):
+    make_appeal("A draft", live=False)
+
+    assert client.get(path).status_code == 404
+
+
+def test_the_action_redirects_to_the_stored_target_and_counts_each_request(client):
+    appeal = make_appeal()
+
+    first = client.get(f"/act/{appeal.pk}/")
+    second = client.get(f"/act/{appeal.pk}/?next=https://attacker.example/&url=//evil")
+
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == STORED_MAILTO
+    assert counted(appeal) == 2
+    assert AppealActionCount.objects.get().date == today()
+
+
+def test_a_head_request_is_redirected_but_not_counted(client):
+    appeal = make_appeal()
+
+    response = client.head(f"/act/{appeal.pk}/")
+
+    assert response.status_code == 302
+    assert counted(appeal) == 0
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_the_action_only_answers_get_and_head(client, method):
+    appeal = make_appeal()
+
+    assert getattr(client, method)(f"/act/{appeal.pk}/").status_code == 405
+    assert counted(appeal) == 0
+
+
+def test_link_and_page_actions_go_to_their_stored_targets(client, home_page):
+    page = make_content_page(home_page, "Read this")
+    to_link = make_appeal(
+        "Sign elsewhere", action=Appeal.Action.LINK, action_url="https://petition.example/s"
+    )
+    to_page = make_appeal("Read first", action=Appeal.Action.PAGE, action_page=page)
+
+    assert client.get(f"/act/{to_link.pk}/")["Location"] == "https://petition.example/s"
+    assert client.get(f"/act/{to_page.pk}/")["Location"] == "/read-this/"
+
+
+def test_the_action_keeps_no_personal_data_and_sets_no_cookie(client):
+    appeal = make_appeal()
+
+    response = client.get(
+        f"/act/{appeal.pk}/",
+        REMOTE_ADDR="203.0.113.9",
+        HTTP_USER_AGENT="Supporter's browser",
+        HTTP_REFERER="https://social.example/post",
+    )
+
+    assert response.cookies == {}
+    assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+    assert {field.name for field in AppealActionCount._meta.get_fields()} == {
+        "id",
+        "appeal",
+        "date",
+        "count",
+    }
+    stored = str(list(AppealActionCount.objects.values()))
+    assert "203.0.113.9" not in stored and "Supporter" not in stored
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"closes_on": datetime.date(2004, 1, 31)},
+        {"opens_on": datetime.date(2099, 1, 1)},
+    ],
+)
+def test_the_action_of_a_closed_or_not_yet_open_appeal_answers_404_saying_so(
+    client, appeals_page, overrides
+):
+    appeal = make_appeal(**overrides)
+
+    response = client.get(f"/act/{appeal.pk}/")
+
+    assert response.status_code == 404
+    page = parse(response)
+    assert page.h1.get_text() == "This appeal is not open"
+    assert ("/appeals/write-to-the-un-special-rapporteur/") in dict(links(page.main))
+    assert counted(appeal) == 0
+
+
+def test_the_action_of_an_unknown_or_unpublished_appeal_answers_404(client):
+    draft = make_appeal("A draft", live=False)
+
+    assert client.get(f"/act/{draft.pk}/").status_code == 404
+    assert client.get("/act/99999/").status_code == 404
+    assert client.get("/act/abc/").status_code == 404
+    assert not AppealActionCount.objects.exists()
+
+
+def test_a_page_action_whose_page_was_unpublished_answers_404(client, home_page):
+    page = make_content_page(home_page, "Read this")
+    appeal = make_appeal(action=Appeal.Action.PAGE, action_page=page)
+    page.unpublish()
+
+    assert client.get(f"/act/{appeal.pk}/").status_code == 404
+
+
+def test_an_appeal_needs_the_fields_of_its_kind_of_action():
+    appeal = Appeal(
+        title="Incomplete",
+        slug="incomplete",
+        target_name="Someone",
+        ask="Ask",
+        action=Appeal.Action.LINK,
+    )
+
+    with pytest.raises(Exception) as error:
+        appeal.full_clean()
+
+    assert "action_url" in error.value.message_dict
+
+
+def test_appeals_appear_on_their_campaign_page(client, home_page, appeals_page):
+    campaign = make_campaign(make_campaign_index(home_page))
+    make_appeal("Open appeal", campaign=campaign)
+    make_appeal("Closed appeal", campaign=campaign, closes_on=datetime.date(2004, 1, 1))
+    make_appeal("Another campaign's appeal")
+
+    page = parse(client.get("/campaigns/family-contact/"))
+
+    titles = [h.get_text() for h in page.select(".campaign-appeals .appeal-card h3")]
+    assert titles == ["Open appeal"]
+
+
+def test_the_call_to_action_block_shows_a_published_appeal(client, home_page, appeals_page):
+    shown = make_appeal("Shown")
+    hidden = make_appeal("Hidden", live=False)
+    make_content_page(
+        home_page,
+        "Aims",
+        body=[
+            ("call_to_action", {"heading": "Act now", "appeal": shown}),
+            ("call_to_action", {"heading": "Not this", "appeal": hidden}),
+        ],
+    )
+
+    page = parse(client.get("/aims/"))
+
+    boxes = page.select("aside.call-to-action")
+    assert [box.h3.get_text() for box in boxes] == ["Shown"]
+    assert boxes[0].select_one(".appeal-action a")["href"] == f"/act/{shown.pk}/"
+
+
+def test_editors_see_action_counts_in_the_listing_and_on_the_dashboard(admin_client):
+    appeal = make_appeal()
+    AppealActionCount.objects.create(appeal=appeal, date=today(), count=3)
+    AppealActionCount.objects.create(
+        appeal=appeal, date=today() - datetime.timedelta(days=6), count=4
+    )
+    AppealActionCount.objects.create(
+        appeal=appeal, date=today() - datetime.timedelta(days=7), count=10
+    )
+
+    listing = parse(admin_client.get("/admin/snippets/campaigns/appeal/"))
+    dashboard = parse(admin_client.get("/admin/"))
+
+    row = next(tr for tr in listing.select("tbody tr") if "Write to the UN" in tr.get_text())
+    assert [td.get_text(strip=True) for td in row.select("td")][-2:] == ["7", "17"]
+    panel = dashboard.select_one("#appeal-actions-section")
+    assert [td.get_text(strip=True) for td in panel.select("td")][-2:] == ["7", "17"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="concurrent writers need a real database server"
+)
+def test_concurrent_actions_lose_no_increment_on_postgresql():
+    appeal = make_appeal()
+    threads, per_thread = 8, 10
+    start = threading.Barrier(threads)
+    failures = []
+
+    def supporter():
+        client = Client()
+        start.wait()
+        try:
+            for _ in range(per_thread):
+                if client.get(f"/act/{appeal.pk}/").status_code != 302:
+                    failures.append("not redirected")
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=supporter) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+    assert failures == []
+    assert AppealActionCount.objects.get(appeal=appeal).count == threads * per_thread

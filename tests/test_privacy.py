@@ -1,0 +1,43 @@
+"""Anonymous readers get no cookie from any public page: some are at risk for what they read."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_PATHS = [
+    "/",
+    "/aims/",
+    "/faq/",
+    "/campaigns/",
+    "/campaigns/family-contact/",
+    "/campaigns/family-contact/timeline/",
+    "/campaigns/family-contact/feed/rss/",
+    "/timeline/",
+    "/timeline/?year=2003",
+    "/timeline/feed/atom/",
+    "/appeals/",
+    "/appeals/family-visits-un-special-rapporteur/",
+    "/search/?q=families",
+    "/search/",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/fa/",
+    "/no-such-page/",
+]
+
+
+@pytest.fixture
+def demo_site(db):
+    call_command("load_demo_content", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize("path", PUBLIC_PATHS)
+def test_public_pages_set_no_cookie_for_anonymous_readers(client, demo_site, path):
+    response = client.get(path)
+
+    assert response.status_code in (200, 404)
+    assert response.cookies == {}
+    assert "Set-Cookie" not in response.headers
