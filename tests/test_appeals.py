@@ -280,3 +280,36 @@ def test_concurrent_actions_lose_no_increment_on_postgresql():
 
     assert failures == []
     assert AppealActionCount.objects.get(appeal=appeal).count == threads * per_thread
+
+
+def test_a_draft_change_to_a_published_appeal_stays_invisible_until_published(client, appeals_page):
+    appeal = make_appeal(ask="The published ask.")
+    appeal.ask = "A draft ask."
+    appeal.email_to = "someone-else@example.org"
+    appeal.save_revision()
+
+    page = parse(client.get("/appeals/write-to-the-un-special-rapporteur/"))
+    assert "The published ask." in page.main.get_text()
+    assert client.get(f"/act/{appeal.pk}/")["Location"] == STORED_MAILTO
+
+    appeal.get_latest_revision().publish()
+
+    assert (
+        "A draft ask."
+        in parse(client.get("/appeals/write-to-the-un-special-rapporteur/")).main.get_text()
+    )
+
+
+def test_appeal_and_development_previews_render_in_the_sites_look(rf, admin_user, appeals_page):
+    from tests.builders import make_development
+
+    for item in (make_appeal(), make_development("Families meet in Baghdad")):
+        request = rf.get("/")
+        request.user = admin_user
+
+        response = item.serve_preview(request, item.default_preview_mode)
+        response.render()
+
+        page = parse(response)
+        assert page.select_one("link[rel=stylesheet]")["href"] == "/static/css/site.css"
+        assert str(item).split(": ")[-1] in page.main.get_text()
