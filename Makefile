@@ -9,13 +9,14 @@ PORT ?= 8000
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test install install-dev migrate demo admin serve lint format clean
+.PHONY: help run test install install-dev lint format publish-scheduled clean
 
 help:
 	@echo "make run    set up, load demo content and serve at http://$(HOST):$(PORT)/"
 	@echo "make test   set up and run the whole test suite (ARGS=... passes arguments to pytest)"
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make format ruff format and ruff check --fix"
+	@echo "make publish-scheduled   publish and unpublish what is due now (run it every minute)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -54,6 +55,11 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Publishes pages, developments and appeals whose go-live time has come, and takes down what
+# has expired. Production runs it every minute: see docs/deploy.md.
+publish-scheduled: install
+	$(BIN)/python manage.py publish_scheduled
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, PublishingPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import (
@@ -479,6 +479,7 @@ class Development(Publishable):
             [FieldPanel("link_page"), FieldPanel("link_document"), FieldPanel("link_url")],
             heading=_("Read more (at most one)"),
         ),
+        PublishingPanel(),
     ]
     search_fields = [
         index.SearchField("headline", boost=2),
@@ -649,6 +650,7 @@ class Appeal(Publishable):
         ),
         FieldRowPanel([FieldPanel("opens_on"), FieldPanel("closes_on")], heading=_("Dates")),
         FieldPanel("outcome"),
+        PublishingPanel(),
     ]
     search_fields = [
         index.SearchField("title", boost=2),

@@ -1,7 +1,10 @@
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
+from wagtail.models import Revision
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -78,6 +81,34 @@ class AppealActionsPanel(Component):
         return context
 
 
+class ScheduledPanel(Component):
+    """On the admin dashboard: pages, developments and appeals approved to go live later."""
+
+    name = "scheduled"
+    template_name = "campaigns/admin/scheduled_panel.html"
+    order = 60
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        finder = AdminURLFinder(parent_context["request"].user)
+        revisions = (
+            Revision.objects.filter(approved_go_live_at__gt=timezone.now())
+            .select_related("content_type")
+            .order_by("approved_go_live_at")[:PANEL_LENGTH]
+        )
+        context["scheduled"] = [
+            {
+                "title": revision.object_str,
+                "kind": revision.content_type.name,
+                "go_live_at": revision.approved_go_live_at,
+                "edit_url": finder.get_edit_url(revision.content_object),
+            }
+            for revision in revisions
+        ]
+        return context
+
+
 @hooks.register("construct_homepage_panels")
-def add_appeal_actions_panel(request, panels):
+def add_dashboard_panels(request, panels):
     panels.append(AppealActionsPanel())
+    panels.append(ScheduledPanel())
