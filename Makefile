@@ -9,12 +9,13 @@ PORT ?= 8000
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test install install-dev lint format publish-scheduled clean
+.PHONY: help run test screenshots install install-dev lint format publish-scheduled clean
 
 help:
 	@echo "make run    set up, load demo content and serve at http://$(HOST):$(PORT)/"
 	@echo "make test   set up and run the whole test suite (ARGS=... passes arguments to pytest)"
 	@echo "make lint   ruff check and ruff format --check"
+	@echo "make screenshots   refresh the screenshots in docs/img from the browser tests"
 	@echo "make format ruff format and ruff check --fix"
 	@echo "make publish-scheduled   publish and unpublish what is due now (run it every minute)"
 
@@ -47,6 +48,10 @@ run: install
 
 test: install-dev
 	$(BIN)/pytest $(ARGS)
+
+# The browser tests take the screenshots in docs/editors.md; this refreshes them in docs/img.
+screenshots: install-dev
+	UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/browser
 
 lint: install-dev
 	$(BIN)/ruff check .

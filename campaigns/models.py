@@ -3,6 +3,7 @@
 import datetime
 from urllib.parse import quote
 
+from django import forms
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -474,7 +475,8 @@ class Development(Publishable):
         FieldRowPanel([FieldPanel("date"), FieldPanel("precision")]),
         FieldPanel("headline"),
         FieldPanel("summary"),
-        FieldPanel("campaign"),
+        # A short list of campaigns reads better as a dropdown than as a page chooser.
+        FieldPanel("campaign", widget=forms.Select),
         MultiFieldPanel(
             [FieldPanel("link_page"), FieldPanel("link_document"), FieldPanel("link_url")],
             heading=_("Read more (at most one)"),
@@ -630,7 +632,8 @@ class Appeal(Publishable):
     panels = [
         FieldPanel("title"),
         FieldPanel("slug"),
-        FieldPanel("campaign"),
+        # A short list of campaigns reads better as a dropdown than as a page chooser.
+        FieldPanel("campaign", widget=forms.Select),
         MultiFieldPanel(
             [FieldPanel("target_name"), FieldPanel("target_role")], heading=_("Target")
         ),

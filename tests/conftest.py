@@ -1,7 +1,29 @@
+import os
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 
 from tests.builders import make_home_page, set_site_settings
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Playwright's sync API keeps an event loop in the main thread, where the tests use the ORM too.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def _playwright_if_needed(request):
+    """Starts Playwright when browser tests will run. It must start before the test database
+    is set up: once its event loop runs, Django sees a different connection object, and
+    serialized_rollback would find no snapshot to restore the root page and Site from."""
+    browser_tests = any(item.get_closest_marker("browser") for item in request.session.items)
+    if browser_tests and Path(CHROMIUM).exists():
+        request.getfixturevalue("playwright")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_playwright_if_needed, django_db_setup):
+    yield
 
 
 @pytest.fixture(autouse=True)

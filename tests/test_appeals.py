@@ -252,7 +252,7 @@ def test_editors_see_action_counts_in_the_listing_and_on_the_dashboard(admin_cli
     assert [td.get_text(strip=True) for td in panel.select("td")][-2:] == ["7", "17"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="concurrent writers need a real database server"
 )
