@@ -13,6 +13,8 @@ from .models import Appeal, Development
 PANEL_LENGTH = 10
 
 
+# No search_fields on these viewsets: the listings search each model's own search index
+# (its search_fields), which works on SQLite and PostgreSQL alike.
 class DevelopmentViewSet(SnippetViewSet):
     model = Development
     icon = "date"
@@ -25,7 +27,6 @@ class DevelopmentViewSet(SnippetViewSet):
         LiveStatusTagColumn(),
     ]
     list_filter = {"campaign": ["exact"], "live": ["exact"], "locale": ["exact"]}
-    search_fields = ["headline", "summary"]
     ordering = ["-date", "headline"]
 
     def get_queryset(self, request):
@@ -45,7 +46,6 @@ class AppealViewSet(SnippetViewSet):
         Column("actions_total", label=_("Actions in all"), sort_key="actions_total"),
     ]
     list_filter = {"campaign": ["exact"], "live": ["exact"], "locale": ["exact"]}
-    search_fields = ["title", "ask", "target_name"]
     ordering = ["-opens_on", "title"]
 
     def get_queryset(self, request):

@@ -228,3 +228,26 @@ def test_the_dashboard_lists_what_is_scheduled_and_what_awaits_moderation(
         "Scheduled page",
     ]
     assert "Waiting for a moderator" in dashboard.get_text()
+
+
+def test_the_development_listing_shows_dates_with_their_precision_and_filters(
+    admin_client, home_page
+):
+    campaign = make_campaign(make_campaign_index(home_page))
+    make_development(
+        "In the campaign", date=datetime.date(2003, 5, 9), precision="month", campaign=campaign
+    )
+    make_development("Organisation-wide", date=datetime.date(2002, 10, 1))
+    make_development("Still a draft", live=False)
+
+    def rows(**params):
+        listing = parse(admin_client.get("/admin/snippets/campaigns/development/", params))
+        return [tr.get_text(" ", strip=True) for tr in listing.select("tbody tr")]
+
+    everything = rows()
+    assert any(
+        "In the campaign" in r and "May 2003" in r and "Family Contact" in r for r in everything
+    )
+    assert rows(campaign=campaign.pk) == [r for r in everything if "In the campaign" in r]
+    assert rows(live="false") == [r for r in everything if "Still a draft" in r]
+    assert len(rows(q="organisation")) == 1
