@@ -70,6 +70,12 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+def login_locked_out(request, original_response=None, credentials=None):
+    """What django-axes answers once a username and address have failed too often."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "account_locked.html", {"cooloff_minutes": minutes}, status=429)
+
+
 def server_error(request):
     """The 500 page: rendered without context processors, so it never touches the database."""
     template = loader.get_template("500.html")

@@ -4,6 +4,7 @@ Every variable the site reads is declared once, in SCHEMA below, and documented 
 DEBUG is off unless set; with DEBUG off the site refuses to start without a SECRET_KEY.
 """
 
+import datetime
 import os
 import warnings
 import zoneinfo
@@ -36,6 +37,15 @@ SCHEMA = {
     "STATIC_ROOT": (str, str(BASE_DIR / "staticfiles")),
     "WAGTAILADMIN_BASE_URL": (str, "http://127.0.0.1:8000"),
     "WAGTAIL_SITE_NAME": (str, "Advocacy site"),
+    "ADMIN_PATH": (str, "admin/"),
+    "SECURE_SSL_REDIRECT": (str, ""),
+    "SECURE_PROXY_SSL_HEADER": (str, ""),
+    "SECURE_HSTS_SECONDS": (int, 31_536_000),
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": (str, "true"),
+    "SECURE_HSTS_PRELOAD": (str, "true"),
+    "LOGIN_FAILURE_LIMIT": (int, 5),
+    "LOGIN_COOLOFF_MINUTES": (int, 30),
+    "CLIENT_IP_HEADER": (str, "REMOTE_ADDR"),
     "TIME_ZONE": (str, "UTC"),
     "LOG_LEVEL": (str, "INFO"),
 }
@@ -59,10 +69,16 @@ def _value(name):
 # A typo must not silently mean "off" (or "on"): only these words are read as a boolean.
 _BOOLEAN_WORDS = {"true": True, "yes": True, "on": True, "1": True}
 _BOOLEAN_WORDS |= {"false": False, "no": False, "off": False, "0": False, "": False}
-_debug = env.str("DEBUG", default="false").strip().lower()
-if _debug not in _BOOLEAN_WORDS:
-    stop(f"DEBUG must be true or false (got {_debug!r}).")
-DEBUG = _BOOLEAN_WORDS[_debug]
+
+
+def _boolean(name, default):
+    word = os.environ.get(name, "").strip().lower()
+    if word not in _BOOLEAN_WORDS:
+        stop(f"{name} must be true or false (got {word!r}).")
+    return _BOOLEAN_WORDS[word] if word else default
+
+
+DEBUG = _boolean("DEBUG", False)
 
 SECRET_KEY = _value("SECRET_KEY")
 if not SECRET_KEY:
@@ -109,6 +125,8 @@ DEFAULT_FROM_EMAIL = SERVER_EMAIL = _value("DEFAULT_FROM_EMAIL")
 INSTALLED_APPS = [
     "advocacy",
     "campaigns",
+    "csp",
+    "axes",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -138,6 +156,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "advocacy.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -147,6 +166,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username and address are refused even with the right password.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "advocacy.urls"
@@ -217,6 +244,103 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "jpg", "png"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+
+# Security. Safe production behaviour is the default whenever DEBUG is off; docs/deploy.md
+# lists the production environment that `manage.py check --deploy` passes with.
+ADMIN_PATH = _value("ADMIN_PATH").strip("/") + "/"
+if ADMIN_PATH == "/" or ADMIN_PATH.split("/")[0] in {
+    "fa",
+    "en",
+    "search",
+    "act",
+    "static",
+    "media",
+    "documents",
+    "sitemap.xml",
+}:
+    stop("ADMIN_PATH must be a path of its own, such as editors/ (not one the site uses).")
+SECURE_PROXY_SSL_HEADER = None
+if _proxy_header := _value("SECURE_PROXY_SSL_HEADER"):
+    name, _, value = _proxy_header.partition(",")
+    if not name.startswith("HTTP_") or not value:
+        stop("SECURE_PROXY_SSL_HEADER must look like HTTP_X_FORWARDED_PROTO,https.")
+    SECURE_PROXY_SSL_HEADER = (name.strip(), value.strip())
+SECURE_SSL_REDIRECT = _boolean("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = 0 if DEBUG else _value("SECURE_HSTS_SECONDS")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _boolean("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _boolean("SECURE_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+        "browsing-topics",
+        "interest-cohort",
+    )
+)
+NONE, SELF = "'none'", "'self'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        # Public pages load only their own stylesheet, images and fonts, and run no script.
+        "default-src": [NONE],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+    }
+}
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        # What Wagtail's admin needs: its own inline styles and scripts, images from uploads and
+        # data: URLs, and framing its own previews.
+        "default-src": [SELF],
+        "script-src": [SELF, "'unsafe-inline'"],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+# The admin would otherwise ask an outside server for Wagtail's latest version.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# Login throttling: after LOGIN_FAILURE_LIMIT failures for a username from one address, that
+# pair is refused (even with the right password) for LOGIN_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = _value("LOGIN_FAILURE_LIMIT")
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=_value("LOGIN_COOLOFF_MINUTES"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "advocacy.views.login_locked_out"
+AXES_IPWARE_META_PRECEDENCE_ORDER = [_value("CLIENT_IP_HEADER")]
+AXES_VERBOSE = False
 
 LOG_LEVEL = _value("LOG_LEVEL").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:

@@ -18,6 +18,9 @@ STORAGES = {
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# The test client speaks plain HTTP; tests/test_security.py checks the redirect to HTTPS itself.
+SECURE_SSL_REDIRECT = False
+
 # Serve static files from the source folders, as `make run` does; nothing is collected.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True

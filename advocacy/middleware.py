@@ -1,0 +1,31 @@
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+
+
+class SecurityHeadersMiddleware(CSPMiddleware):
+    """Security headers for every response.
+
+    Public pages get the strict Content-Security-Policy of settings.CONTENT_SECURITY_POLICY.
+    The Wagtail admin, and pages seen by a signed-in editor (who gets Wagtail's userbar), get
+    the looser ADMIN_CONTENT_SECURITY_POLICY that the admin needs; such responses are never
+    cached for anonymous readers.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and parts.config is None and self._is_for_editors(request):
+            parts.config = settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]
+        return parts
+
+    @staticmethod
+    def _is_for_editors(request):
+        if request.path_info.startswith(f"/{settings.ADMIN_PATH}"):
+            return True
+        user = getattr(request, "user", None)
+        return bool(user and user.is_authenticated)
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response
