@@ -45,10 +45,16 @@ def search(request):
         context["results"] = results
         if terms and results.number == 1:
             context["appeals"] = list(
-                Appeal.objects.live().filter(locale=locale).search(terms)[:SNIPPET_RESULTS]
+                Appeal.objects.live()
+                .filter(locale=locale)
+                .select_related("campaign")
+                .search(terms)[:SNIPPET_RESULTS]
             )
             context["developments"] = list(
-                Development.objects.live().filter(locale=locale).search(terms)[:SNIPPET_RESULTS]
+                Development.objects.live()
+                .filter(locale=locale)
+                .select_related("campaign", "link_page", "link_document")
+                .search(terms)[:SNIPPET_RESULTS]
             )
     response = render(request, "advocacy/search.html", context)
     # Result pages are for people, not for search engines' indexes.
@@ -64,6 +70,8 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         *(f"Disallow: {path}" for path in sorted(search_paths)),
+        # Following an appeal's action counts a supporter: crawlers must not.
+        "Disallow: /act/",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]

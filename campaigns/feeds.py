@@ -49,13 +49,12 @@ class TimelineRssFeed(Feed):
         )
 
     def item_guid(self, entry):
-        kind = "update" if isinstance(entry, CampaignUpdatePage) else "development"
-        return (
-            f"tag:{self.request.get_host()},{entry.first_published_at:%Y-%m-%d}:{kind}-{entry.pk}"
-        )
+        # Entries saved as live without being published (an import, say) have no first date.
+        published = f"{entry.first_published_at or entry.date:%Y-%m-%d}"
+        return f"tag:{self.request.get_host()},{published}:{entry.timeline_kind}-{entry.pk}"
 
     def item_pubdate(self, entry):
-        return entry.first_published_at
+        return entry.first_published_at or entry.last_published_at
 
     def item_updateddate(self, entry):
         return entry.last_published_at

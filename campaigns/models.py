@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import URLValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Case, F, Q, Sum, Value, When
 from django.http import Http404
@@ -36,6 +37,8 @@ from wagtail.search.queryset import SearchableQuerySetMixin
 from advocacy.blocks import BodyStreamBlock
 from advocacy.models import SUMMARY_LENGTH, SectionedBodyMixin, SitePage
 
+# Links readers follow must be web addresses (not ftp: or the like).
+WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 LATEST_ON_CAMPAIGN = 5
 ENTRIES_PER_PAGE = 20
 
@@ -457,7 +460,9 @@ class Development(Publishable):
         related_name="+",
         help_text=_("Or a document."),
     )
-    link_url = models.URLField(blank=True, help_text=_("Or an address on another site."))
+    link_url = models.URLField(
+        blank=True, validators=[WEB_ADDRESS], help_text=_("Or an address on another site.")
+    )
 
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="development")
     workflow_states = GenericRelation(
@@ -490,6 +495,9 @@ class Development(Publishable):
         index.FilterField("live"),
         index.FilterField("locale"),
         index.FilterField("date"),
+        # The admin listing sorts search results by these.
+        index.FilterField("headline"),
+        index.FilterField("campaign"),
     ]
 
     class Meta(Publishable.Meta):
@@ -599,7 +607,9 @@ class Appeal(Publishable):
     email_body = models.TextField(
         blank=True, help_text=_("The letter supporters start from; they can change it.")
     )
-    action_url = models.URLField(blank=True, help_text=_("For a link: the address."))
+    action_url = models.URLField(
+        blank=True, validators=[WEB_ADDRESS], help_text=_("For a link: the address.")
+    )
     action_page = models.ForeignKey(
         "wagtailcore.Page",
         null=True,
@@ -663,6 +673,10 @@ class Appeal(Publishable):
         index.AutocompleteField("title"),
         index.FilterField("live"),
         index.FilterField("locale"),
+        # The admin listing sorts search results by these.
+        index.FilterField("title"),
+        index.FilterField("campaign"),
+        index.FilterField("opens_on"),
     ]
 
     class Meta(Publishable.Meta):
@@ -689,6 +703,10 @@ class Appeal(Publishable):
         }
         if self.closes_on and self.opens_on and self.closes_on < self.opens_on:
             errors["closes_on"] = _("An appeal cannot close before it opens.")
+        # The form has no locale field, so the database constraint alone would fail with a 500.
+        same_slug = Appeal.objects.filter(slug=self.slug, locale_id=self.locale_id)
+        if self.locale_id and same_slug.exclude(pk=self.pk).exists():
+            errors["slug"] = _("Another appeal in this language already has this address.")
         if errors:
             raise ValidationError(errors)
 

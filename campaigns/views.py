@@ -1,6 +1,7 @@
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
@@ -18,11 +19,12 @@ def appeal_action(request, appeal_id):
 
     Nothing about the supporter is kept: no address, no cookie, only one more in the day's count.
     """
-    appeal = get_object_or_404(Appeal.objects.live(), pk=appeal_id)
+    appeal = get_object_or_404(Appeal.objects.live().select_related("locale"), pk=appeal_id)
     if not appeal.is_open():
-        response = TemplateResponse(
-            request, "campaigns/appeal_closed.html", {"appeal": appeal}, status=404
-        )
+        with translation.override(appeal.locale.language_code):
+            response = TemplateResponse(
+                request, "campaigns/appeal_closed.html", {"appeal": appeal}, status=404
+            ).render()
     else:
         target = appeal.get_target_url(request)
         if not target:

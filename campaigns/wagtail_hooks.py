@@ -22,7 +22,8 @@ class DevelopmentViewSet(SnippetViewSet):
     list_display = [
         "headline",
         Column("display_date", label=_("Date"), sort_key="date"),
-        "campaign",
+        # Not sortable: search results cannot be ordered by a related page.
+        Column("campaign", label=_("Campaign")),
         "locale",
         LiveStatusTagColumn(),
     ]
@@ -39,11 +40,13 @@ class AppealViewSet(SnippetViewSet):
     menu_label = _("Appeals")
     list_display = [
         "title",
-        "campaign",
+        # Not sortable: search results cannot be ordered by a related page.
+        Column("campaign", label=_("Campaign")),
         "locale",
         LiveStatusTagColumn(),
-        Column("actions_week", label=_("Actions, last 7 days"), sort_key="actions_week"),
-        Column("actions_total", label=_("Actions in all"), sort_key="actions_total"),
+        # Not sortable: the counts are annotations, which search results cannot be ordered by.
+        Column("actions_week", label=_("Actions, last 7 days")),
+        Column("actions_total", label=_("Actions in all")),
     ]
     list_filter = {"campaign": ["exact"], "live": ["exact"], "locale": ["exact"]}
     ordering = ["-opens_on", "title"]

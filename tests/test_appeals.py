@@ -4,6 +4,7 @@ import datetime
 import threading
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -233,7 +234,11 @@ def test_the_call_to_action_block_shows_a_published_appeal(client, home_page, ap
     assert boxes[0].select_one(".appeal-action a")["href"] == f"/act/{shown.pk}/"
 
 
-def test_editors_see_action_counts_in_the_listing_and_on_the_dashboard(admin_client):
+def test_editors_see_action_counts_in_the_listing_and_on_the_dashboard(client, django_user_model):
+    editor = django_user_model.objects.create_user("editor", password="a-long-password-1")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    admin_client = client
     appeal = make_appeal()
     AppealActionCount.objects.create(appeal=appeal, date=today(), count=3)
     AppealActionCount.objects.create(

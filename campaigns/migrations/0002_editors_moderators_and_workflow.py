@@ -3,7 +3,8 @@
 Wagtail's own migrations create the two groups with page permissions on the root page and a
 "Moderators approval" workflow for pages. This makes sure the groups and their page
 permissions exist, gives them the snippet permissions for developments and appeals, and has
-one "Moderator approval" workflow cover the whole page tree and both snippets.
+one "Moderator approval" workflow cover the whole page tree and both snippets. Editors keep
+adding documents and images but lose changing and deleting those of others.
 """
 
 from django.db import migrations
@@ -55,6 +56,18 @@ def set_up(apps, schema_editor):
             GroupPagePermission.objects.get_or_create(
                 group=group, page=root, permission=permission(apps, page_ct, action, model)
             )
+
+    # Editors may upload documents and images, and change their own (Wagtail's ownership rule),
+    # but not replace or delete files others published: that would bypass moderation.
+    GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
+    for app_label, model in [("wagtaildocs", "document"), ("wagtailimages", "image")]:
+        content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
+        for action in ("change", "delete"):
+            codename = f"{action}_{model}"
+            GroupCollectionPermission.objects.filter(
+                group=editors, permission__content_type=content_type, permission__codename=codename
+            ).delete()
+            editors.permissions.remove(*editors.permissions.filter(codename=codename))
 
     snippet_types = []
     for model in SNIPPETS:
