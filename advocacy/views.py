@@ -1,7 +1,9 @@
 import re
+import sys
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
@@ -85,6 +87,15 @@ def login_locked_out(request, original_response=None, credentials=None):
 
 
 def server_error(request):
-    """The 500 page: rendered without context processors, so it never touches the database."""
-    template = loader.get_template("500.html")
-    return HttpResponseServerError(template.render({"site_name": settings.WAGTAIL_SITE_NAME}))
+    """The 500 page: rendered without context processors, so it never touches the database.
+
+    When the database itself is out of reach, the answer is a 503: the site is down for a
+    while, not broken (cached pages are still served by the page cache).
+    """
+    error = sys.exc_info()[1]
+    context = {"site_name": settings.WAGTAIL_SITE_NAME}
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.get_template("503.html").render(context), status=503)
+        response["Retry-After"] = "60"
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render(context))

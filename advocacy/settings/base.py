@@ -38,6 +38,7 @@ SCHEMA = {
     "WAGTAILADMIN_BASE_URL": (str, "http://127.0.0.1:8000"),
     "WAGTAIL_SITE_NAME": (str, "Advocacy site"),
     "ADMIN_PATH": (str, "admin/"),
+    "PAGE_CACHE_SECONDS": (int, 600),
     "SECURE_SSL_REDIRECT": (str, ""),
     "SECURE_PROXY_SSL_HEADER": (str, ""),
     "SECURE_HSTS_SECONDS": (int, 31_536_000),
@@ -158,6 +159,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "advocacy.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and authentication: a cached page is served without touching either.
+    "advocacy.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -329,6 +332,21 @@ ADMIN_CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+# The full-page cache for anonymous readers (advocacy/page_cache.py); 0 turns it off.
+# Off with DEBUG unless asked for, so that template changes show at once while developing.
+PAGE_CACHE_SECONDS = _value("PAGE_CACHE_SECONDS")
+if DEBUG and "PAGE_CACHE_SECONDS" not in os.environ:
+    PAGE_CACHE_SECONDS = 0
+PAGE_CACHE_EXCLUDED_PREFIXES = (f"/{ADMIN_PATH}", "/act/", "/documents/", "/static/", "/media/")
+# Saving these changes what readers see at once (pages and snippets go through publishing).
+PAGE_CACHE_WATCHED_MODELS = {
+    "wagtaildocs.Document",
+    "wagtailimages.Image",
+    "advocacy.SiteSettings",
+    "wagtailcore.Site",
+}
+PAGE_CACHE_DELETES = {"wagtailcore.Page", "campaigns.Development", "campaigns.Appeal"}
+
 # The admin would otherwise ask an outside server for Wagtail's latest version.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 

@@ -18,6 +18,10 @@ STORAGES = {
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Most tests count queries or change data without publishing; tests/test_page_cache.py turns
+# the page cache on for itself.
+PAGE_CACHE_SECONDS = 0
+
 # The test client speaks plain HTTP; tests/test_security.py checks the redirect to HTTPS itself.
 SECURE_SSL_REDIRECT = False
 

@@ -1,0 +1,178 @@
+"""The full-page cache: fast for anonymous readers, never stale, never for editors."""
+
+from unittest import mock
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import caches
+from django.db import OperationalError
+
+from tests.builders import (
+    make_appeal,
+    make_content_page,
+    make_development,
+    make_timeline_page,
+    set_site_settings,
+)
+from tests.html import parse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings, site_settings):
+    """The cache on, and the site settings made: a site's very first page view creates them,
+    which counts as a change and costs one more miss."""
+    settings.PAGE_CACHE_SECONDS = 600
+
+
+def test_a_cache_hit_makes_no_database_query(client, home_page, django_assert_num_queries):
+    first = client.get("/")
+    with django_assert_num_queries(0):
+        second = client.get("/")
+        head = client.head("/")
+
+    assert (first["X-Cache"], second["X-Cache"], head["X-Cache"]) == ("miss", "hit", "hit")
+    assert second.content == first.content
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_publishing_a_page_is_seen_on_the_next_request(client, home_page):
+    page = make_content_page(home_page, "Aims")
+    assert parse(client.get("/aims/")).h1.get_text() == "Aims"
+
+    page.title = "Our aims"
+    page.save_revision().publish()
+
+    assert parse(client.get("/aims/")).h1.get_text() == "Our aims"
+
+
+def test_a_draft_does_not_clear_the_cache_and_stays_private(client, home_page):
+    page = make_content_page(home_page, "Aims")
+    client.get("/aims/")
+
+    page.title = "Draft title"
+    page.save_revision()
+
+    response = client.get("/aims/")
+    assert response["X-Cache"] == "hit"
+    assert parse(response).h1.get_text() == "Aims"
+
+
+def test_unpublishing_and_deleting_pages_are_seen_on_the_next_request(client, home_page):
+    withdrawn = make_content_page(home_page, "Withdrawn")
+    deleted = make_content_page(home_page, "Deleted")
+    client.get("/withdrawn/")
+    client.get("/deleted/")
+
+    withdrawn.unpublish()
+    deleted.delete()
+
+    assert client.get("/withdrawn/").status_code == 404
+    assert client.get("/deleted/").status_code == 404
+
+
+def test_publishing_and_deleting_snippets_are_seen_on_the_next_request(client, home_page):
+    make_timeline_page(home_page)
+    draft = make_development("Families meet in Baghdad", live=False)
+    assert "Families meet" not in client.get("/timeline/").content.decode()
+
+    draft.get_latest_revision().publish()
+    assert "Families meet" in client.get("/timeline/").content.decode()
+
+    draft.delete()
+    assert "Families meet" not in client.get("/timeline/").content.decode()
+
+
+def test_changing_the_site_settings_is_seen_on_the_next_request(client, home_page):
+    set_site_settings(tagline="Before")
+    client.get("/")
+
+    set_site_settings(tagline="After")
+
+    assert "After" in parse(client.get("/")).footer.get_text()
+
+
+def test_signed_in_editors_are_never_served_from_the_cache(client, django_user_model, home_page):
+    client.get("/")
+    editor = django_user_model.objects.create_user("editor", password="a-long-password-1")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+
+    response = client.get("/")
+
+    assert "X-Cache" not in response
+    assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("path", ["/admin/login/", "/search/?q=x"])
+def test_the_admin_is_never_cached_and_pages_with_cookies_are_not_stored(client, db, path):
+    client.get(path)
+    response = client.get(path)
+
+    if path.startswith("/admin/"):
+        assert "X-Cache" not in response
+    else:
+        assert response["X-Cache"] == "hit"
+
+
+def test_appeal_actions_are_never_cached(client):
+    appeal = make_appeal()
+
+    client.get(f"/act/{appeal.pk}/")
+    response = client.get(f"/act/{appeal.pk}/")
+
+    assert "X-Cache" not in response
+    assert appeal.action_counts.get().count == 2
+
+
+def test_without_a_database_cached_pages_are_served_and_the_rest_answers_503(client, home_page):
+    make_content_page(home_page, "Aims")
+    client.get("/")
+    client.raise_request_exception = False
+
+    with mock.patch(
+        "django.db.backends.base.base.BaseDatabaseWrapper.ensure_connection",
+        side_effect=OperationalError("the database is gone"),
+    ):
+        cached = client.get("/")
+        uncached = client.get("/aims/")
+
+    assert cached.status_code == 200 and cached["X-Cache"] == "hit"
+    assert uncached.status_code == 503
+    assert uncached["Retry-After"] == "60"
+    page = parse(uncached)
+    assert page.h1.get_text() == "This site is unavailable for a moment"
+    assert "Traceback" not in uncached.content.decode()
+    assert "the database is gone" not in uncached.content.decode()
+
+
+@pytest.fixture
+def redis_cache(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+        }
+    }
+    redis = caches["default"]
+    try:
+        redis.clear()
+    except Exception as error:  # noqa: BLE001
+        pytest.skip(f"no Redis at 127.0.0.1:6379 ({error})")
+    yield redis
+    redis.clear()
+
+
+def test_the_cache_works_on_the_real_redis(
+    client, home_page, redis_cache, django_assert_num_queries
+):
+    page = make_content_page(home_page, "Aims")
+    client.get("/aims/")
+    with django_assert_num_queries(0):
+        assert client.get("/aims/")["X-Cache"] == "hit"
+
+    page.title = "Our aims"
+    page.save_revision().publish()
+
+    assert parse(client.get("/aims/")).h1.get_text() == "Our aims"
