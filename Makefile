@@ -9,11 +9,12 @@ PORT ?= 8000
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test screenshots install install-dev lint format publish-scheduled clean
+.PHONY: help run serve test screenshots install install-dev lint format publish-scheduled clean
 
 help:
 	@echo "make run    set up, load demo content and serve at http://$(HOST):$(PORT)/"
 	@echo "make test   set up and run the whole test suite (ARGS=... passes arguments to pytest)"
+	@echo "make serve  production server: gunicorn with the environment's settings (docs/deploy.md)"
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make screenshots   refresh the screenshots in docs/img from the browser tests"
 	@echo "make format ruff format and ruff check --fix"
@@ -45,6 +46,15 @@ run: install
 	$(BIN)/python manage.py load_demo_content --if-empty
 	$(BIN)/python manage.py ensure_admin
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production: the environment (or .env) gives SECRET_KEY, DATABASE_URL and the rest. Static files
+# are collected with hashed, compressed names that whitenoise serves with immutable caching.
+WEB_CONCURRENCY ?= 3
+serve: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input -v0
+	$(BIN)/gunicorn advocacy.wsgi --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
+		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 test: install-dev
 	$(BIN)/pytest $(ARGS)
