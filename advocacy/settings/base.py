@@ -157,10 +157,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before everything else but HTTPS: a cached page is stored with all its headers (the CSP
+    # included) and served without sessions, authentication or the database. Static files
+    # pass through at the cost of a prefix test.
+    "advocacy.page_cache.PageCacheMiddleware",
     "advocacy.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before sessions and authentication: a cached page is served without touching either.
-    "advocacy.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -337,7 +339,14 @@ ADMIN_CONTENT_SECURITY_POLICY = {
 PAGE_CACHE_SECONDS = _value("PAGE_CACHE_SECONDS")
 if DEBUG and "PAGE_CACHE_SECONDS" not in os.environ:
     PAGE_CACHE_SECONDS = 0
-PAGE_CACHE_EXCLUDED_PREFIXES = (f"/{ADMIN_PATH}", "/act/", "/documents/", "/static/", "/media/")
+PAGE_CACHE_EXCLUDED_PREFIXES = (
+    f"/{ADMIN_PATH}",
+    "/act/",
+    "/documents/",
+    "/static/",
+    "/media/",
+    "/favicon.ico",
+)
 # Saving these changes what readers see at once (pages and snippets go through publishing).
 PAGE_CACHE_WATCHED_MODELS = {
     "wagtaildocs.Document",
