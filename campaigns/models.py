@@ -275,8 +275,9 @@ class CampaignUpdatePage(SectionedBodyMixin, SitePage):
         return self.summary
 
 
-class TimelinePage(TimelineFeedsMixin, SitePage):
-    """The organisation's whole timeline of developments, by year, with feeds."""
+class SectionPage(SitePage):
+    """A page of its own kind directly under the home page, one per language: a short intro
+    above a listing the page builds itself."""
 
     intro = models.TextField(blank=True, max_length=SUMMARY_LENGTH, help_text=_("Shown above."))
 
@@ -288,10 +289,17 @@ class TimelinePage(TimelineFeedsMixin, SitePage):
     show_in_menus_default = True
 
     class Meta:
-        verbose_name = _("timeline page")
+        abstract = True
 
     def get_summary(self):
         return self.intro
+
+
+class TimelinePage(TimelineFeedsMixin, SectionPage):
+    """The organisation's whole timeline of developments, by year, with feeds."""
+
+    class Meta:
+        verbose_name = _("timeline page")
 
     def timeline(self):
         from .timeline import Timeline
@@ -340,23 +348,11 @@ def _paginated_timeline(request, timeline):
     return {"entries": timeline.hydrate(page.object_list), "page_obj": page}
 
 
-class AppealIndexPage(RoutablePageMixin, SitePage):
+class AppealIndexPage(RoutablePageMixin, SectionPage):
     """/appeals/: the organisation's appeals, open ones first; each appeal's page is below it."""
-
-    intro = models.TextField(blank=True, max_length=SUMMARY_LENGTH, help_text=_("Shown above."))
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-
-    parent_page_types = ["advocacy.HomePage"]
-    subpage_types = []
-    max_count_per_parent = 1
-    show_in_menus_default = True
 
     class Meta:
         verbose_name = _("appeal index page")
-
-    def get_summary(self):
-        return self.intro
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
