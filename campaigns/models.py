@@ -374,6 +374,11 @@ class AppealIndexPage(RoutablePageMixin, SectionPage):
         context.update(appeal=appeal)
         return TemplateResponse(request, "campaigns/appeal_detail.html", context)
 
+    @classmethod
+    def for_locale(cls, locale_id):
+        """The live appeals page of a language, where its appeals have their addresses."""
+        return cls.objects.live().filter(locale_id=locale_id).first()
+
     def url_for(self, appeal, request=None):
         return self.get_url(request) + self.reverse_subpage("appeal", args=[appeal.slug])
 
@@ -529,13 +534,16 @@ class Development(Publishable):
 
 
 class AppealQuerySet(PublishingQuerySet):
-    def open(self, today=None):
+    @staticmethod
+    def _is_open(today=None):
         today = today or timezone.localdate()
-        return self.filter(Q(closes_on__isnull=True) | Q(closes_on__gte=today), opens_on__lte=today)
+        return Q(opens_on__lte=today) & (Q(closes_on__isnull=True) | Q(closes_on__gte=today))
+
+    def open(self, today=None):
+        return self.filter(self._is_open(today))
 
     def open_first(self, today=None):
-        today = today or timezone.localdate()
-        is_open = Q(opens_on__lte=today) & (Q(closes_on__isnull=True) | Q(closes_on__gte=today))
+        is_open = self._is_open(today)
         return self.annotate(closed=Case(When(is_open, then=Value(0)), default=Value(1))).order_by(
             "closed", F("closes_on").desc(nulls_first=True), "-opens_on", "title"
         )
@@ -739,7 +747,7 @@ class Appeal(Publishable):
 
     @cached_property
     def index_page(self):
-        return AppealIndexPage.objects.live().filter(locale_id=self.locale_id).first()
+        return AppealIndexPage.for_locale(self.locale_id)
 
     def get_url(self, request=None):
         index_page = self.index_page

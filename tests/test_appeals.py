@@ -52,6 +52,9 @@ def test_an_appeal_has_a_public_page_with_its_target_ask_and_action(client, appe
     assert "Fifty relatives are ready." in page.main.get_text()
     button = page.select_one(".appeal-action a")
     assert (button["href"], button.get_text()) == (f"/act/{appeal.pk}/", "Write the e-mail")
+    crumbs = page.select_one("nav.breadcrumbs")
+    assert links(crumbs) == [("/", "Home"), ("/appeals/", "Appeals")]
+    assert crumbs.select_one("[aria-current=page]").get_text() == appeal.title
     assert "nofollow" in button["rel"]
 
 

@@ -17,10 +17,19 @@ def site_navigation(context):
 
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
-def breadcrumbs(context, page):
-    """The trail from the home page down to, but not including, the current page."""
-    ancestors = page.get_ancestors().filter(depth__gt=1) if page.depth > 2 else []
-    return {"request": context.get("request"), "ancestors": ancestors, "page": page}
+def breadcrumbs(context, page, current=None):
+    """The trail from the home page down to, but not including, the current page. With
+    current (the title of something a page shows below itself, such as an appeal), the page
+    joins the trail and current ends it."""
+    if current is None:
+        ancestors = page.get_ancestors().filter(depth__gt=1) if page.depth > 2 else []
+    else:
+        ancestors = page.get_ancestors(inclusive=True).filter(depth__gt=1)
+    return {
+        "request": context.get("request"),
+        "ancestors": ancestors,
+        "current": current or page.title,
+    }
 
 
 @register.simple_tag

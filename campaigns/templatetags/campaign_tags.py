@@ -14,9 +14,7 @@ def appeal_url(context, appeal):
     request = context.get("request")
     found = getattr(request, "_appeal_index_pages", {}) if request else {}
     if appeal.locale_id not in found:
-        found[appeal.locale_id] = (
-            AppealIndexPage.objects.live().filter(locale_id=appeal.locale_id).first()
-        )
+        found[appeal.locale_id] = AppealIndexPage.for_locale(appeal.locale_id)
         if request is not None:
             request._appeal_index_pages = found
     index_page = found[appeal.locale_id]
