@@ -196,6 +196,13 @@ class CallToActionBlock(blocks.StructBlock):
         appeal = Appeal.objects.live().order_by("-opens_on").first()
         return self.to_python({"heading": "Act now", "appeal": appeal and appeal.pk})
 
+    def get_context(self, value, parent_context=None):
+        from .site_data import localized
+
+        context = super().get_context(value, parent_context)
+        context["appeal"] = localized(value["appeal"])
+        return context
+
     class Meta:
         icon = "mail"
         template = "blocks/call_to_action_block.html"

@@ -2,6 +2,7 @@ import html
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -11,13 +12,22 @@ from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager, PageViewRestriction
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from . import site_data
 from .blocks import BodyStreamBlock, QuestionStreamBlock
 
 SUMMARY_LENGTH = 300
 LATEST_ON_HOME = 5
+
+
+class SitePageQuerySet(PageQuerySet):
+    def private_q(self):
+        # Wagtail asks the database where the private sections are on every call.
+        data = site_data.current()
+        return data.private_q() if data is not None else super().private_q()
 
 
 class SitePage(Page):
@@ -37,6 +47,8 @@ class SitePage(Page):
 
     promote_panels = [*Page.promote_panels, FieldPanel("share_image")]
 
+    objects = PageManager.from_queryset(SitePageQuerySet)()
+
     # Open Graph's type of the page: "website" for the home page, "article" for the rest.
     og_type = "article"
 
@@ -46,6 +58,13 @@ class SitePage(Page):
     def get_summary(self):
         """A sentence or two about the page in plain text; page types say where it comes from."""
         return ""
+
+    def get_view_restrictions(self):
+        # Two queries on every page served, though most sites restrict none of their pages.
+        data = site_data.current()
+        if data is not None and not data.private_paths:
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     def get_meta_description(self):
         return self.search_description or self.get_summary()
@@ -156,15 +175,26 @@ class HomePage(SitePage):
         context["appeals"] = list(
             Appeal.objects.live().in_language(self.locale).open().open_first()[:LATEST_ON_HOME]
         )
-        context["timeline_page"] = TimelinePage.objects.live().filter(locale=self.locale).first()
+        data = site_data.current()
+        context["timeline_page"] = (
+            data.section(TimelinePage, self.locale_id)
+            if data is not None
+            else TimelinePage.objects.live().filter(locale=self.locale).first()
+        )
         return context
 
     def featured(self):
-        """The featured pages that readers can see, in the editors' order, in one query."""
-        order = list(self.featured_campaigns.values_list("page_id", flat=True))
-        pages = Page.objects.live().public().filter(pk__in=order).specific()
-        by_id = {page.pk: page for page in pages}
-        return [by_id[pk] for pk in order if pk in by_id]
+        """The featured campaigns that readers can see, in the editors' order, in one query."""
+        from campaigns.models import CampaignPage
+
+        order = FeaturedCampaign.objects.filter(home_page=self, page=OuterRef("pk"))
+        return list(
+            CampaignPage.objects.live()
+            .public()
+            .filter(Exists(order))
+            .annotate(featured_order=Subquery(order.values("sort_order")[:1]))
+            .order_by("featured_order")
+        )
 
 
 class FeaturedCampaign(Orderable):

@@ -3,16 +3,20 @@
 Each cached page is stored with a generation number kept in the same cache. Publishing,
 unpublishing, moving or deleting anything readers see moves the generation on, so every app
 server misses on its next request and renders the new state; the old entries simply expire.
-A hit costs one cache round trip and no database query.
+A hit costs one cache round trip and no database query. Each process also keeps the pages it
+served last, in their stored form: while the generation stands, it needs only that number from
+the cache, not the page.
 """
 
 import logging
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.http import HttpResponse
 from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
 
 logger = logging.getLogger(__name__)
@@ -20,6 +24,42 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "page-cache:generation"
 # Responses that may be shared between readers; a Set-Cookie would make them personal.
 CACHEABLE_STATUSES = {200, 301, 404}
+# Pages each process keeps at hand: a few megabytes.
+RECENT_PAGES = 200
+
+
+class StoredPage:
+    """A response as the cache keeps it: plain values, quick to unpickle, rebuilt per request."""
+
+    __slots__ = ("generation", "status", "headers", "content")
+
+    def __init__(self, generation, response):
+        self.generation = generation
+        self.status = response.status_code
+        self.headers = dict(response.items())
+        self.content = response.content
+
+    def __getstate__(self):
+        return (self.generation, self.status, self.headers, self.content)
+
+    def __setstate__(self, state):
+        self.generation, self.status, self.headers, self.content = state
+
+    def response(self):
+        response = HttpResponse(self.content, status=self.status, headers=self.headers)
+        response["X-Cache"] = "hit"
+        return response
+
+
+class RecentPages(OrderedDict):
+    def remember(self, key, page):
+        self[key] = page
+        self.move_to_end(key)
+        while len(self) > RECENT_PAGES:
+            self.popitem(last=False)
+
+
+_recent = RecentPages()
 
 
 def current_generation():
@@ -48,24 +88,29 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key = f"page-cache:{request.get_host()}:{request.get_full_path()}"
         try:
-            # One round trip: the generation and the page, stored with the generation it was
-            # rendered under; a page of an older generation is a miss.
-            found = cache.get_many([GENERATION_KEY, key])
+            # One round trip: the generation, and the page unless this process has it. A page
+            # rendered under an older generation is a miss.
+            page = _recent.get(key)
+            found = cache.get_many([GENERATION_KEY] if page else [GENERATION_KEY, key])
             generation = found.get(GENERATION_KEY) or current_generation()
-            entry = found.get(key)
+            request.page_cache_generation = generation
+            if page is None or page.generation != generation:
+                page = found.get(key) if key in found else cache.get(key)
         except Exception:  # noqa: BLE001 - a cache outage must not take the site down
             logger.exception("The page cache is unavailable; serving without it")
             return self.get_response(request)
-        if entry is not None and entry[0] == generation:
-            response = entry[1]
-            response["X-Cache"] = "hit"
-            return response
+        if isinstance(page, StoredPage) and page.generation == generation:
+            _recent.remember(key, page)
+            return page.response()
         response = self.get_response(request)
         if request.method == "GET" and self._cacheable_response(response):
+            page = StoredPage(generation, response)
             try:
-                cache.set(key, (generation, response), settings.PAGE_CACHE_SECONDS)
+                cache.set(key, page, settings.PAGE_CACHE_SECONDS)
             except Exception:  # noqa: BLE001
                 logger.exception("Could not store a page in the page cache")
+            else:
+                _recent.remember(key, page)
             response["X-Cache"] = "miss"
         return response
 

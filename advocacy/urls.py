@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.urls import serve_pattern
 
 from campaigns import views as campaign_views
 
@@ -29,6 +30,8 @@ if settings.DEBUG:
 # English has no prefix; Persian lives under /fa/.
 urlpatterns += i18n_patterns(
     path("search/", views.search, name="search"),
+    # Before Wagtail's own patterns, which this view finishes with.
+    re_path(serve_pattern, views.serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -4,14 +4,17 @@ import sys
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.utils import translation
-from wagtail.models import Locale, Page
+from wagtail import views as wagtail_views
+from wagtail.models import Page
 
 from campaigns.models import Appeal, Development
+
+from .site_data import active_locale
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 10
@@ -39,7 +42,7 @@ def search(request):
     query = clean_query(request.GET.get("q", ""))
     context = {"query": query, "results": None, "appeals": [], "developments": []}
     terms = search_terms(query)
-    locale = Locale.get_active()
+    locale = active_locale()
     if query:
         pages = Page.objects.live().public().filter(locale=locale).specific()
         found = pages.search(terms) if terms else pages.none()
@@ -62,6 +65,18 @@ def search(request):
     # Result pages are for people, not for search engines' indexes.
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def serve(request, path):
+    """Wagtail's page view, with the page found from the site data (see SiteData.route)."""
+    data = getattr(request, "site_data", None)
+    site = getattr(request, "_wagtail_site", None)
+    if data is not None and site is not None:
+        try:
+            request._wagtail_route_for_request = data.route(request, site, path)
+        except Http404:
+            request._wagtail_route_for_request = None
+    return wagtail_views.serve(request, path)
 
 
 def robots_txt(request):

@@ -185,9 +185,11 @@ def _statement(log):
     Document = get_document_model()
     document = Document.objects.filter(title=STATEMENT_TITLE).first()
     if document is None:
+        pdf = statement_pdf(STATEMENT_LINES)
         document = Document.objects.create(
             title=STATEMENT_TITLE,
-            file=ContentFile(statement_pdf(STATEMENT_LINES), name="invitation-statement.pdf"),
+            file=ContentFile(pdf, name="invitation-statement.pdf"),
+            file_size=len(pdf),  # as an upload through the admin stores it
         )
         log("Created the PDF statement.")
     return document

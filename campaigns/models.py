@@ -219,7 +219,8 @@ class CampaignPage(TimelineFeedsMixin, SectionedBodyMixin, SitePage):
     def timeline_route(self, request):
         timeline = self.timeline()
         year = _year_filter(request)
-        context = self.get_context(request)
+        # The page's own context, without the appeals and latest entries the campaign shows.
+        context = super().get_context(request)
         context.update(
             _paginated_timeline(request, timeline.in_year(year)),
             year=year,
@@ -301,20 +302,20 @@ class TimelinePage(TimelineFeedsMixin, SectionPage):
     class Meta:
         verbose_name = _("timeline page")
 
-    def timeline(self):
+    def timeline(self, campaigns=()):
         from .timeline import Timeline
 
-        return Timeline(self.locale)
+        return Timeline(self.locale, campaigns=campaigns)
 
     def timeline_url(self, request=None):
         return self.get_url(request)
 
     @path("")
     def index_route(self, request):
-        timeline = self.timeline()
         campaigns = list(
             CampaignPage.objects.live().public().filter(locale=self.locale).order_by("title")
         )
+        timeline = self.timeline(campaigns)
         campaign = None
         if slug := request.GET.get("campaign"):
             campaign = next((c for c in campaigns if c.slug == slug), None)

@@ -5,6 +5,7 @@ of the timeline costs the same few queries however long the timeline grows.
 """
 
 from django.db.models import CharField, F, Value
+from django.db.models.functions import ExtractYear
 from wagtail.models import Page
 
 from .models import CampaignPage, CampaignUpdatePage, Development
@@ -13,13 +14,15 @@ DEVELOPMENT, UPDATE = "development", "update"
 
 
 class Timeline:
-    def __init__(self, locale, campaign=None, year=None):
+    def __init__(self, locale, campaign=None, year=None, campaigns=()):
         self.locale = locale
         self.campaign = campaign
         self.year = year
+        # Campaign pages already at hand: updates below them need not look them up.
+        self.known = {c.path: c for c in [*campaigns, campaign] if c is not None}
 
     def in_year(self, year):
-        return Timeline(self.locale, self.campaign, year) if year else self
+        return Timeline(self.locale, self.campaign, year, self.known.values()) if year else self
 
     def _developments(self):
         developments = Development.objects.live().filter(locale=self.locale)
@@ -65,7 +68,9 @@ class Timeline:
         ).in_bulk(wanted[DEVELOPMENT])
         updates = CampaignUpdatePage.objects.in_bulk(wanted[UPDATE])
         parent_paths = {update.path[: -Page.steplen] for update in updates.values()}
-        campaigns = {c.path: c for c in CampaignPage.objects.filter(path__in=parent_paths)}
+        campaigns = dict(self.known)
+        if missing := parent_paths - campaigns.keys():
+            campaigns.update((c.path, c) for c in CampaignPage.objects.filter(path__in=missing))
         for update in updates.values():
             update.campaign = campaigns.get(update.path[: -Page.steplen])
         found = {DEVELOPMENT: developments, UPDATE: updates}
@@ -75,7 +80,9 @@ class Timeline:
         return self.hydrate(self.rows()[:count])
 
     def years(self):
-        """The years that have entries, newest first, for the year filter."""
-        years = {d.year for d in self._developments().dates("date", "year")}
-        years |= {d.year for d in self._updates().dates("date", "year")}
-        return sorted(years, reverse=True)
+        """The years that have entries, newest first, for the year filter, in one query."""
+        year = ExtractYear("date")
+        developments = self._developments().order_by().annotate(year=year).values_list("year")
+        updates = self._updates().order_by().annotate(year=year).values_list("year")
+        rows = developments.union(updates).order_by("-year")
+        return [row[0] for row in rows if row[0] is not None]

@@ -62,7 +62,10 @@ def make_image(title="Families at the gate", width=1600, height=900):
 
 def make_document(title="Statement", name="statement.pdf", size=120 * 1024):
     content = b"%PDF-1.4\n" + b"0" * (size - 9)
-    return get_document_model().objects.create(title=title, file=ContentFile(content, name=name))
+    # With its size, as the admin's upload stores it.
+    return get_document_model().objects.create(
+        title=title, file=ContentFile(content, name=name), file_size=len(content)
+    )
 
 
 def translate(page, language_code, **fields):

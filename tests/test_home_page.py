@@ -94,12 +94,14 @@ def test_home_page_query_count_does_not_grow_with_content(
     client.get("/")
     with django_assert_max_num_queries(100) as baseline:
         client.get("/")
+    baseline = len(baseline)  # now: the log of queries starts again with each request
     feature(home_page, *(make_campaign(campaigns, f"Campaign {n}") for n in range(5)))
     for number in range(5):
         make_development(f"Development {number}")
         make_appeal(f"Appeal {number}")
+    client.get("/")  # publishing moved the site data on: this process builds it afresh once
 
-    with django_assert_max_num_queries(len(baseline.captured_queries)):
+    with django_assert_max_num_queries(baseline):
         response = client.get("/")
 
     assert len(parse(response).select("ul.cards li")) == 6

@@ -171,10 +171,12 @@ def test_home_page_query_count_does_not_grow_with_the_menu(
     client.get("/")  # warm Wagtail's per-process caches (site root paths, content types)
     with django_assert_max_num_queries(50) as few:
         client.get("/")
+    few = len(few)  # now: the log of queries starts again with each request
     for number in range(5):
         make_content_page(home_page, f"Page {number}")
+    client.get("/")  # publishing moved the site data on: this process builds it afresh once
 
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    with django_assert_max_num_queries(few):
         response = client.get("/")
 
     assert len(links(parse(response).select_one("nav.site-nav"))) == 7

@@ -165,6 +165,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "advocacy.site_data.SiteDataMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -353,6 +354,8 @@ PAGE_CACHE_WATCHED_MODELS = {
     "wagtailimages.Image",
     "advocacy.SiteSettings",
     "wagtailcore.Site",
+    "wagtailcore.Locale",
+    "wagtailcore.PageViewRestriction",
 }
 PAGE_CACHE_DELETES = {"wagtailcore.Page", "campaigns.Development", "campaigns.Appeal"}
 

@@ -11,6 +11,10 @@ def site_navigation(context):
     site = Site.find_for_request(request) if request else None
     if site is None:
         return {"home": None, "items": []}
+    data = getattr(request, "site_data", None)
+    if data is not None:
+        home, items = data.menu(site, data.locale())
+        return {"home": home, "items": items}
     home = site.root_page.localized
     items = home.get_children().live().public().in_menu()
     return {"home": home, "items": list(items)}
@@ -21,15 +25,23 @@ def breadcrumbs(context, page, current=None):
     """The trail from the home page down to, but not including, the current page. With
     current (the title of something a page shows below itself, such as an appeal), the page
     joins the trail and current ends it."""
-    if current is None:
-        ancestors = page.get_ancestors().filter(depth__gt=1) if page.depth > 2 else []
-    else:
-        ancestors = page.get_ancestors(inclusive=True).filter(depth__gt=1)
+    request = context.get("request")
+    ancestors = _ancestors(request, page)
+    if current is not None:
+        ancestors = [*ancestors, page]
     return {
-        "request": context.get("request"),
+        "request": request,
         "ancestors": ancestors,
         "current": current or page.title,
     }
+
+
+def _ancestors(request, page):
+    """The pages above page, from the home page down: as routing found them, if it did."""
+    found_page, trail = getattr(request, "route_trail", (None, None))
+    if found_page == page.pk:
+        return trail
+    return list(page.get_ancestors().filter(depth__gt=1)) if page.depth > 2 else []
 
 
 @register.simple_tag

@@ -10,14 +10,13 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def appeal_url(context, appeal):
-    """The appeal's public address, looking up each language's appeals page once per request."""
+    """The appeal's public address, below its language's appeals page."""
     request = context.get("request")
-    found = getattr(request, "_appeal_index_pages", {}) if request else {}
-    if appeal.locale_id not in found:
-        found[appeal.locale_id] = AppealIndexPage.for_locale(appeal.locale_id)
-        if request is not None:
-            request._appeal_index_pages = found
-    index_page = found[appeal.locale_id]
+    data = getattr(request, "site_data", None)
+    if data is not None:
+        index_page = data.section(AppealIndexPage, appeal.locale_id)
+    else:
+        index_page = AppealIndexPage.for_locale(appeal.locale_id)
     return index_page.url_for(appeal, request) if index_page else ""
 
 

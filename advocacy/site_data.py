@@ -1,0 +1,246 @@
+"""What every public page needs of its site, kept between the changes readers would see.
+
+The site for the host asked, its languages, its settings, its home page and menu in each
+language, the section pages that other pages link to (timeline, appeals) and where the private
+parts of the tree are: without this, every uncached page asked the database for all of them.
+
+Each app server process builds it with a few queries on the first request after the page
+cache's generation moved on (advocacy/page_cache.py: any publish, move, delete or settings
+change), and keeps only the newest. It is never older than the cached pages themselves, and a
+process holds nothing another app server needs.
+"""
+
+import contextvars
+import copy
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+from django.http import Http404
+from django.http.request import split_domain_port
+from django.utils import translation
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, PageViewRestriction, Site
+
+from .page_cache import current_generation
+
+logger = logging.getLogger(__name__)
+_current = contextvars.ContextVar("site_data", default=None)
+_built = {}
+
+
+@dataclass
+class SiteData:
+    sites: list
+    locales: dict  # language code -> Locale
+    site_settings: dict  # site id -> SiteSettings
+    homes: dict  # (site id, locale id) -> the home page in that language, specific
+    menus: dict  # (site id, locale id) -> the live, public pages shown in its menu
+    sections: dict  # (model, locale id) -> the first live page of that type in that language
+    private_paths: tuple  # the tree paths of pages with view restrictions
+
+    @classmethod
+    def build(cls):
+        from campaigns.models import AppealIndexPage, TimelinePage
+
+        from .models import SiteSettings
+
+        sites = list(Site.objects.select_related("root_page"))
+        locales = {locale.language_code: locale for locale in Locale.objects.all()}
+        by_id = {locale.pk: locale for locale in locales.values()}
+        private_paths = tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
+        roots = {site.root_page.translation_key: site for site in sites}
+        homes = {}
+        for home in Page.objects.filter(translation_key__in=roots).specific():
+            site = roots[home.translation_key]
+            if not home.live and home.pk != site.root_page_id:
+                continue  # as Page.localized: a draft translation is not served
+            home.locale = by_id[home.locale_id]
+            homes[site.pk, home.locale_id] = home
+        menus = {key: [] for key in homes}
+        by_path = {home.path: key for key, home in homes.items()}
+        below_homes = Q(pk__in=[])
+        for home in homes.values():
+            below_homes |= Q(path__startswith=home.path, depth=home.depth + 1)
+        for item in Page.objects.live().in_menu().filter(below_homes).order_by("path"):
+            key = by_path.get(item.path[: -Page.steplen])
+            if key is not None and not _within(item.path, private_paths):
+                menus[key].append(item)
+        sections = {}
+        for model in (TimelinePage, AppealIndexPage):
+            for page in model.objects.live().order_by("path"):
+                page.locale = by_id[page.locale_id]
+                sections.setdefault((model, page.locale_id), page)
+        saved = SiteSettings.objects.select_related("default_share_image").filter(site__in=sites)
+        site_settings = {settings.site_id: settings for settings in saved}
+        for site in sites:
+            # Unsaved defaults until an editor saves some: building changes nothing.
+            site_settings.setdefault(site.pk, SiteSettings(site=site))
+        return cls(
+            sites=sites,
+            locales=locales,
+            site_settings=site_settings,
+            homes=homes,
+            menus=menus,
+            sections=sections,
+            private_paths=private_paths,
+        )
+
+    def site_for(self, request):
+        """Wagtail's choice of site for a host (Site.find_for_request), without a query."""
+        hostname = split_domain_port(request._get_raw_host())[0]
+        port = request.get_port()
+        port = int(port) if str(port).isdigit() else None
+        for site in self.sites:
+            if site.hostname == hostname and site.port == port:
+                return site
+        default = next((site for site in self.sites if site.is_default_site), None)
+        if default is not None and default.hostname == hostname:
+            return default
+        named = [site for site in self.sites if site.hostname == hostname]
+        if len(named) == 1:
+            return named[0]
+        return default
+
+    def locale(self, language_code=None):
+        """The Locale of a language (the active one by default), as Locale.get_active() finds it."""
+        try:
+            code = get_supported_content_language_variant(
+                language_code or translation.get_language() or settings.LANGUAGE_CODE
+            )
+        except LookupError:
+            code = None
+        return (
+            self.locales.get(code)
+            or self.locales[get_supported_content_language_variant(settings.LANGUAGE_CODE)]
+        )
+
+    def home(self, site, locale):
+        """The site's home page in a language, or in the site's own language if untranslated."""
+        return self.homes.get((site.pk, locale.pk)) or self.homes.get(
+            (site.pk, site.root_page.locale_id)
+        )
+
+    def menu(self, site, locale):
+        home = self.home(site, locale)
+        return home, self.menus.get((site.pk, home.locale_id), []) if home else []
+
+    def locale_by_id(self, locale_id):
+        return next(locale for locale in self.locales.values() if locale.pk == locale_id)
+
+    def route(self, request, site, path):
+        """Wagtail's routing (Page.route) from the home page in the reader's language, asking
+        for every page on the path in one query instead of two queries a level. Records the
+        trail of pages above the one found for the breadcrumbs."""
+        home = self.home(site, self.locale())
+        if home is None:
+            raise Http404
+        components = [component for component in path.split("/") if component]
+        prefixes = [
+            home.url_path + "/".join(components[: n + 1]) + "/" for n in range(len(components))
+        ]
+        found = {page.url_path: page for page in Page.objects.filter(url_path__in=prefixes)}
+        trail, page, depth = [], home, 0
+        # A live routable page answers its own addresses before its children's, as in Wagtail.
+        while depth < len(components) and not _routes_itself(page, components[depth:]):
+            child = found.get(prefixes[depth])
+            if child is None:
+                raise Http404
+            child._cached_parent_obj = page
+            trail.append(page)
+            page, depth = child, depth + 1
+        if page is not home:
+            page = page.specific
+            page.locale = self.locale_by_id(page.locale_id)
+        request.route_trail = (page.pk, trail)
+        return page.route(request, components[depth:])
+
+    def section(self, model, locale_id):
+        return self.sections.get((model, locale_id))
+
+    def private_q(self):
+        """Wagtail's PageQuerySet.private_q() from what is already known."""
+        q = Q()
+        for path in self.private_paths:
+            q |= Q(path__startswith=path)
+        return q if q else Q(pk__in=[])
+
+
+def _routes_itself(page, components):
+    model = page.specific_class
+    if not (model and issubclass(model, RoutablePageMixin) and page.live):
+        return False
+    try:
+        model.get_resolver().resolve("/" + "/".join(components) + "/")
+    except Http404:
+        return False
+    return True
+
+
+def _within(path, private_paths):
+    return any(path.startswith(private) for private in private_paths)
+
+
+def for_generation(generation):
+    data = _built.get(generation)
+    if data is None:
+        data = SiteData.build()
+        _built.clear()
+        _built[generation] = data
+    return data
+
+
+def current():
+    """The site data of the request being served, or None outside a request."""
+    return _current.get()
+
+
+def active_locale():
+    data = current()
+    return data.locale() if data is not None else Locale.get_active()
+
+
+def localized(instance):
+    """A page or snippet in the reader's language if it has a live translation, as Wagtail's
+    .localized, without asking the database when it is in that language already."""
+    locale = active_locale()
+    if instance is None or instance.locale_id == locale.pk:
+        return instance
+    translation = (
+        type(instance)
+        .objects.filter(translation_key=instance.translation_key, locale=locale, live=True)
+        .first()
+    )
+    return translation or instance
+
+
+class SiteDataMiddleware:
+    """Gives each request the site data, and Wagtail the site and settings it would look up."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith(settings.PAGE_CACHE_EXCLUDED_PREFIXES):
+            return self.get_response(request)
+        try:
+            generation = getattr(request, "page_cache_generation", None) or current_generation()
+        except Exception:  # noqa: BLE001 - without the cache, Wagtail looks everything up
+            logger.exception("The cache is unavailable; pages ask the database for the site")
+            return self.get_response(request)
+        data = for_generation(generation)
+        site = data.site_for(request)
+        request._wagtail_site = site
+        if site is not None:
+            # A copy per request: Wagtail keeps the request on it to build page addresses.
+            site_settings = copy.copy(data.site_settings[site.pk])
+            site_settings._request = request
+            setattr(request, site_settings.get_cache_attr_name(), site_settings)
+        request.site_data = data
+        token = _current.set(data)
+        try:
+            return self.get_response(request)
+        finally:
+            _current.reset(token)
