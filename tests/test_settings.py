@@ -200,3 +200,51 @@ def test_gunicorn_stops_instead_of_restarting_workers_on_a_configuration_error()
     assert result.returncode == 3
     assert "Configuration error: SECRET_KEY is not set" in result.stderr
     assert result.stderr.count("Booting worker") == 1
+
+
+def test_a_media_bucket_keeps_uploads_in_s3_served_under_the_sites_own_address():
+    code = """
+
+from django.core.files.storage import storages
+storage = storages["default"]
+print(type(storage).__name__, storage.bucket_name, storage.url("a.jpg"))
+"""
+    result = run_python(
+        code,
+        DEBUG="true",
+        MEDIA_BUCKET="advocacy-media",
+        MEDIA_BUCKET_ENDPOINT="https://s3.example.net",
+        WAGTAILADMIN_BASE_URL="https://advocacy.example",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "S3Storage",
+        "advocacy-media",
+        "https://advocacy.example/media/a.jpg",
+    ]
+
+
+def test_a_cdn_is_purged_by_wagtail_when_configured():
+    code = """
+from django.conf import settings
+installed = "wagtail.contrib.frontend_cache" in settings.INSTALLED_APPS
+print(sorted(settings.WAGTAILFRONTENDCACHE), installed)
+"""
+    result = run_python(
+        code,
+        DEBUG="true",
+        FRONTEND_CACHE_PURGE_URL="http://127.0.0.1:6081/",
+        CLOUDFLARE_ZONE_ID="zone",
+        CLOUDFLARE_API_TOKEN="token",
+    )
+    unset = run_python(code, DEBUG="true")
+
+    assert result.stdout.split() == ["['cloudflare',", "'http']", "True"]
+    assert unset.stdout.split() == ["[]", "False"]
+
+
+def test_a_cloudflare_zone_without_its_token_stops_start_up():
+    result = run_python("import django; django.setup()", DEBUG="true", CLOUDFLARE_ZONE_ID="zone")
+
+    assert_stops_with_one_line(result, "CLOUDFLARE_API_TOKEN")

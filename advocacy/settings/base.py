@@ -34,6 +34,11 @@ SCHEMA = {
     "EMAIL_URL": (str, "consolemail://"),
     "DEFAULT_FROM_EMAIL": (str, "webmaster@localhost"),
     "MEDIA_ROOT": (str, str(BASE_DIR / "media")),
+    "MEDIA_BUCKET": (str, ""),
+    "MEDIA_BUCKET_ENDPOINT": (str, ""),
+    "FRONTEND_CACHE_PURGE_URL": (str, ""),
+    "CLOUDFLARE_ZONE_ID": (str, ""),
+    "CLOUDFLARE_API_TOKEN": (str, ""),
     "STATIC_ROOT": (str, str(BASE_DIR / "staticfiles")),
     "WAGTAILADMIN_BASE_URL": (str, "http://127.0.0.1:8000"),
     "WAGTAIL_SITE_NAME": (str, "Advocacy site"),
@@ -239,6 +244,22 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+if MEDIA_BUCKET := _value("MEDIA_BUCKET"):
+    # Several app servers share their uploads in S3-compatible storage (credentials from boto3's
+    # own AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY). Readers still fetch them from the site's
+    # own address, under /media/, where the reverse proxy or CDN passes them on to the bucket:
+    # no request to another origin, and no expiring signed links in cached pages.
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            "endpoint_url": _value("MEDIA_BUCKET_ENDPOINT") or None,
+            "custom_domain": f"{urlsplit(_value('WAGTAILADMIN_BASE_URL')).netloc}/media",
+            "url_protocol": f"{urlsplit(_value('WAGTAILADMIN_BASE_URL')).scheme}:",
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
 
 # The page editor can post many fields for a long StreamField.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -361,6 +382,26 @@ PAGE_CACHE_DELETES = {"wagtailcore.Page", "campaigns.Development", "campaigns.Ap
 
 # The admin would otherwise ask an outside server for Wagtail's latest version.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# A CDN in front of several app servers: Wagtail purges a page's addresses when it is published,
+# unpublished or moved (wagtail.contrib.frontend_cache), through a purge URL (Varnish, nginx's
+# cache purge, Fastly-like services) or Cloudflare's API.
+WAGTAILFRONTENDCACHE = {}
+if purge_url := _value("FRONTEND_CACHE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE["http"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": purge_url,
+    }
+if zone := _value("CLOUDFLARE_ZONE_ID"):
+    if not _value("CLOUDFLARE_API_TOKEN"):
+        stop("CLOUDFLARE_ZONE_ID is set without CLOUDFLARE_API_TOKEN.")
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "BEARER_TOKEN": _value("CLOUDFLARE_API_TOKEN"),
+        "ZONEID": zone,
+    }
+if WAGTAILFRONTENDCACHE:
+    INSTALLED_APPS.append("wagtail.contrib.frontend_cache")
 
 # Login throttling: after LOGIN_FAILURE_LIMIT failures for a username from one address, that
 # pair is refused (even with the right password) for LOGIN_COOLOFF_MINUTES.
