@@ -62,8 +62,13 @@ bench: install
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
 	$(BIN)/python benchmarks/bench.py
 
-test: install-dev
+# The HTML check needs the Nu HTML Checker from npm (and Java); without npm it is skipped.
+test: install-dev node_modules/.package-lock.json
 	$(BIN)/pytest $(ARGS)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the HTML check will be skipped"; fi
 
 # The browser tests take the screenshots in docs/editors.md; this refreshes them in docs/img.
 screenshots: install-dev
@@ -83,4 +88,4 @@ publish-scheduled: install
 	$(BIN)/python manage.py publish_scheduled
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -203,6 +203,44 @@ FAQ = {
 }
 
 
+PRIVACY = {
+    "title": "Privacy",
+    "slug": "privacy",
+    "intro": "What this site keeps about the people who read it, and what it does not.",
+    "body": [
+        ("heading", {"text": "What we keep", "anchor": "what-we-keep"}),
+        (
+            "paragraph",
+            "<p>For each appeal, how many times its button was used on each day. That number "
+            "is all we keep: not who used it, not from where, not on what device.</p>",
+        ),
+        ("heading", {"text": "What we do not keep", "anchor": "what-we-do-not-keep"}),
+        (
+            "paragraph",
+            "<p>The site sets no cookies for its readers and keeps no record of who reads "
+            "which page. It has no analytics, no advertising and no tracking, and your browser "
+            "fetches nothing from any other company: no fonts, maps, videos or share buttons "
+            "that would tell them about your visit. The links to share a page are plain links; "
+            "nothing reaches those services unless you follow one.</p>",
+        ),
+        ("heading", {"text": "If you write to us", "anchor": "if-you-write-to-us"}),
+        (
+            "paragraph",
+            "<p>Your e-mails are read by our staff and are passed to no one else without your "
+            "agreement.</p>",
+        ),
+        ("heading", {"text": "Reading safely", "anchor": "reading-safely"}),
+        (
+            "paragraph",
+            "<p>If reading about the Mojahedin-e Khalq could put you at risk, read this site in "
+            "Tor Browser, which hides from the site and from your network who you are and what "
+            "you read. Every page here works in its safest setting, with scripts turned "
+            "off.</p>",
+        ),
+    ],
+}
+
+
 def _publish(page):
     page.save_revision().publish()
     return page
@@ -274,15 +312,16 @@ def _body(blocks):
     return [(kind, RichText(value) if kind == "paragraph" else value) for kind, value in blocks]
 
 
-def _content_page(parent, content, log):
+def _content_page(parent, content, log, show_in_menus=True):
+    """Returns the page and whether it was created now."""
     page = ContentPage(
         title=content["title"],
         slug=content["slug"],
         intro=content["intro"],
         body=_body(content["body"]),
-        show_in_menus=True,
+        show_in_menus=show_in_menus,
     )
-    return _child_page(parent, page, log)[0]
+    return _child_page(parent, page, log)
 
 
 def _faq_page(parent, content, log):
@@ -309,10 +348,16 @@ def load(log=print):
     home, home_is_new = _home_page(site, log)
     _translation(home, "fa", HOME["fa"], log)
     _site_settings(site, log)
-    aims = _content_page(home, AIMS, log)
+    aims, _created = _content_page(home, AIMS, log)
     campaigns_demo_content.load(home, _child_page, _publish, log)
     _content_page(home, POINT_OF_VIEW, log)
     _faq_page(home, FAQ, log)
+    privacy, privacy_is_new = _content_page(home, PRIVACY, log, show_in_menus=False)
+    site_settings = SiteSettings.for_site(site)
+    if privacy_is_new and site_settings.privacy_page_id is None:
+        site_settings.privacy_page = privacy
+        site_settings.save()
+        log("Linked the privacy page from the footer.")
     if home_is_new:
         # The "who we are" teaser leads to the aims, which need the home page as their parent.
         home.about_page = aims

@@ -344,6 +344,17 @@ class SiteSettings(BaseSiteSetting):
             "Best at 1200 × 630 pixels."
         ),
     )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "The page saying what the site keeps about its readers, linked from every page's "
+            "footer (in the reader's language where it is translated)."
+        ),
+    )
 
     panels = [
         MultiFieldPanel(
@@ -354,6 +365,7 @@ class SiteSettings(BaseSiteSetting):
         ),
         FieldPanel("social_links"),
         FieldPanel("default_share_image"),
+        PageChooserPanel("privacy_page"),
     ]
 
     class Meta:

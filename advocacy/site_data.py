@@ -40,6 +40,7 @@ class SiteData:
     menus: dict  # (site id, locale id) -> the live, public pages shown in its menu
     sections: dict  # (model, locale id) -> the first live page of that type in that language
     private_paths: tuple  # the tree paths of pages with view restrictions
+    privacy_pages: dict  # (site id, locale id) -> the live privacy page in that language
 
     @classmethod
     def build(cls):
@@ -73,11 +74,19 @@ class SiteData:
             for page in model.objects.live().order_by("path"):
                 page.locale = by_id[page.locale_id]
                 sections.setdefault((model, page.locale_id), page)
-        saved = SiteSettings.objects.select_related("default_share_image").filter(site__in=sites)
-        site_settings = {settings.site_id: settings for settings in saved}
+        saved = list(
+            SiteSettings.objects.select_related("default_share_image", "privacy_page").filter(
+                site__in=sites
+            )
+        )
+        site_settings = {values.site_id: values for values in saved}
         for site in sites:
             # Unsaved defaults until an editor saves some: building changes nothing.
             site_settings.setdefault(site.pk, SiteSettings(site=site))
+        privacy_pages = {}
+        keys = {v.privacy_page.translation_key: v.site_id for v in saved if v.privacy_page}
+        for page in Page.objects.live().filter(translation_key__in=keys):
+            privacy_pages[keys[page.translation_key], page.locale_id] = page
         return cls(
             sites=sites,
             locales=locales,
@@ -86,6 +95,7 @@ class SiteData:
             menus=menus,
             sections=sections,
             private_paths=private_paths,
+            privacy_pages=privacy_pages,
         )
 
     def site_for(self, request):
@@ -126,6 +136,14 @@ class SiteData:
     def menu(self, site, locale):
         home = self.home(site, locale)
         return home, self.menus.get((site.pk, home.locale_id), []) if home else []
+
+    def privacy_page(self, site, locale):
+        """The privacy page in the reader's language, or in any language it exists in."""
+        found = self.privacy_pages.get((site.pk, locale.pk))
+        return found or next(
+            (page for (site_id, _), page in self.privacy_pages.items() if site_id == site.pk),
+            None,
+        )
 
     def locale_by_id(self, locale_id):
         return next(locale for locale in self.locales.values() if locale.pk == locale_id)

@@ -13,6 +13,7 @@ import platform
 import re
 import secrets
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,7 +26,7 @@ PYTHON = sys.executable
 DATABASE = "advocacy_bench"
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
 REDIS = "redis://127.0.0.1:6379/12"
-DURATION, THREADS, CONNECTIONS = "10s", 2, 16
+DURATION, THREADS, CONNECTIONS, ROUNDS = "5s", 2, 16, 3
 WORKERS = int(os.environ.get("WEB_CONCURRENCY", 4))
 PAGES = {
     "home": "/",
@@ -143,7 +144,9 @@ def report(results, queries, static):
         "Measured by `make bench` (benchmarks/bench.py) on "
         f"{time.strftime('%Y-%m-%d')}: {machine()}. gunicorn with {WORKERS} workers, "
         "PostgreSQL and Redis on the same machine, wrk with "
-        f"{THREADS} threads and {CONNECTIONS} connections for {DURATION} per line. Data: the "
+        f"{THREADS} threads and {CONNECTIONS} connections for {DURATION} per run. A cached "
+        f"page and the static file run in turns, {ROUNDS} times: their lines show the median "
+        "run, and the share of static is the median of the rounds' ratios. Data: the "
         "demo content plus 50 campaigns, 1,000 developments and 100 appeals.",
         "",
         "| what | requests/s | p50 ms | p99 ms | failed | share of static |",
@@ -154,14 +157,15 @@ def report(results, queries, static):
     for name in PAGES:
         for mode in ("cached", "uncached"):
             result = results[name][mode]
+            share = result.get("share", result["rps"] / static["rps"])
             lines.append(
                 f"| {name}, {mode} | {result['rps']:.0f} | {result['p50']:.1f} | "
-                f"{result['p99']:.1f} | {result['failed']} | {result['rps'] / static['rps']:.2f} |"
+                f"{result['p99']:.1f} | {result['failed']} | {share:.2f} |"
             )
     lines += ["", "Database queries per page, uncached (with the 1,000 developments):", ""]
     lines += ["| page | queries |", "| --- | ---: |"]
     lines += [f"| {name} | {queries[name]['queries']} |" for name in PAGES]
-    cached_ok = all(results[n]["cached"]["rps"] >= CACHED_SHARE_GOAL * static["rps"] for n in PAGES)
+    cached_ok = all(results[n]["cached"]["share"] >= CACHED_SHARE_GOAL for n in PAGES)
     queries_ok = all(queries[n]["queries"] <= QUERY_GOAL for n in PAGES)
     failed = sum(results[n][m]["failed"] for n in PAGES for m in ("cached", "uncached"))
     lines += [
@@ -230,11 +234,26 @@ def main():
                 r'href="(/static/css/site[^"]+)"',
                 urllib.request.urlopen(cached + "/").read().decode(),
             ).group(1)
-            static = wrk(cached + css)
-            results = {}
+            statics, results = [], {}
             for name, path in PAGES.items():
                 urllib.request.urlopen(cached + path).read()  # into the cache
-                results[name] = {"cached": wrk(cached + path), "uncached": wrk(uncached + path)}
+                # The static file and the cached page in turns, a few times: the share of
+                # static is the median of the rounds, which shrugs off a noisy neighbour.
+                rounds = []
+                for _round in range(ROUNDS):
+                    statics.append(wrk(cached + css))
+                    rounds.append((statics[-1], wrk(cached + path)))
+                by_rps = sorted((page for _static, page in rounds), key=lambda run: run["rps"])
+                results[name] = {
+                    "cached": {
+                        **by_rps[len(by_rps) // 2],
+                        "share": statistics.median(p["rps"] / s["rps"] for s, p in rounds),
+                        "failed": sum(page["failed"] for _static, page in rounds),
+                    },
+                    "uncached": wrk(uncached + path),
+                }
+            statics.sort(key=lambda run: run["rps"])
+            static = {**statics[len(statics) // 2], "failed": sum(r["failed"] for r in statics)}
         finally:
             cached_server.terminate()
             uncached_server.terminate()

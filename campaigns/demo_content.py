@@ -16,6 +16,7 @@ from .models import (
     AppealIndexPage,
     CampaignIndexPage,
     CampaignPage,
+    CampaignUpdatePage,
     Development,
     Precision,
     TimelinePage,
@@ -122,6 +123,32 @@ APPEAL = {
     "opens_on": datetime.date(2003, 5, 1),
 }
 
+# The Baghdad meeting has an article of its own on the campaign, so it is an update, not a
+# development: the timeline lists both kinds together.
+UPDATE = {
+    "title": "Families of members meet in Baghdad to seek their relatives' freedom",
+    "slug": "families-meet-in-baghdad",
+    "date": datetime.date(2003, 7, 17),
+    "summary": "Relatives come together in Baghdad to press for their children's release.",
+    "body": [
+        (
+            "paragraph",
+            "<p>On 17 July 2003 families of Mojahedin-e Khalq members met in Baghdad. They came "
+            "to press for the freedom of their sons and daughters inside the organisation's "
+            "camps in Iraq.</p>",
+        ),
+        ("heading", {"text": "Why it matters", "anchor": "why-it-matters"}),
+        (
+            "paragraph",
+            "<p>The families have asked since October 2002 for what any family expects: to see "
+            "their relatives and to speak with them freely. Fifty people on our records, all "
+            "living outside Iran, are ready to travel to Iraq for a visit, provided that their "
+            "safety is guaranteed and that the United Nations and the International Committee "
+            "of the Red Cross oversee the visits.</p>",
+        ),
+    ],
+}
+
 DEVELOPMENTS = [
     (
         datetime.date(2002, 10, 1),
@@ -134,12 +161,6 @@ DEVELOPMENTS = [
         Precision.MONTH,
         "Rajavi's stand on family visits draws protest",
         "Families object to how the organisation's leader has answered their requests to visit.",
-    ),
-    (
-        datetime.date(2003, 7, 17),
-        Precision.DAY,
-        "Families of members meet in Baghdad to seek their relatives' freedom",
-        "Relatives come together in Baghdad to press for their children's release.",
     ),
     (
         datetime.date(2003, 7, 24),
@@ -271,6 +292,11 @@ def load(home, child_page, publish, log):
             FeaturedCampaign.objects.create(home_page=home, page=campaign)
             publish(home)
     _developments(campaign, log)
+    child_page(
+        campaign,
+        CampaignUpdatePage(**{**UPDATE, "body": _body(UPDATE["body"], statement)}),
+        log,
+    )
     child_page(
         home,
         TimelinePage(

@@ -15,3 +15,23 @@ def links(element):
 def site_name(document):
     link = document.select_one("header .site-name")
     return link["href"], link.get_text(strip=True)
+
+
+# Every public page type of the demo site, by what readers would call it.
+PUBLIC_PAGES = {
+    "home": "/",
+    "content page": "/aims/",
+    "FAQ": "/faq/",
+    "campaign index": "/campaigns/",
+    "campaign": "/campaigns/family-contact/",
+    "campaign update": "/campaigns/family-contact/families-meet-in-baghdad/",
+    "campaign timeline": "/campaigns/family-contact/timeline/",
+    "timeline": "/timeline/",
+    "appeal list": "/appeals/",
+    "appeal": "/appeals/family-visits-un-special-rapporteur/",
+    "search with results": "/search/?q=families",
+    "search without results": "/search/?q=zebra",
+    "privacy": "/privacy/",
+    "not found": "/no-such-page/",
+    "Persian home": "/fa/",
+}

@@ -64,7 +64,7 @@ def test_the_appeals_list_puts_open_appeals_first(client, appeals_page):
     make_appeal("Not yet open", opens_on=today() + datetime.timedelta(days=30))
     make_appeal("A draft", live=False)
 
-    titles = [h.get_text() for h in parse(client.get("/appeals/")).select(".appeal-card h3")]
+    titles = [h.get_text() for h in parse(client.get("/appeals/")).select(".appeal-card h2")]
 
     assert titles == ["Open now", "Not yet open", "Closed long ago"]
 

@@ -31,7 +31,7 @@ def test_the_campaign_index_lists_active_campaigns_first(client, index):
 
     cards = parse(client.get("/campaigns/")).select("ul.cards li")
 
-    assert [card.h3.get_text(strip=True) for card in cards] == ["Active one", "Concluded one"]
+    assert [card.h2.get_text(strip=True) for card in cards] == ["Active one", "Concluded one"]
     assert "Concluded" in cards[1].get_text()
 
 

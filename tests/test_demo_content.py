@@ -107,7 +107,7 @@ def test_running_load_demo_content_twice_leaves_the_same_pages():
     assert site_tree() == pages
     assert SiteSettings.objects.count() == settings_rows == 1
     assert (Development.objects.count(), Appeal.objects.count(), Document.objects.count()) == (
-        4,
+        3,
         1,
         1,
     )

@@ -193,3 +193,16 @@ def test_a_site_for_another_host_is_served_its_own_home_page(client, home_page, 
 
     assert default.h1.get_text(strip=True) == "Test Organisation"
     assert elsewhere.h1.get_text(strip=True) == "Other organisation"
+
+
+def test_every_page_links_its_privacy_page_from_the_footer_once_editors_choose_it(
+    client, home_page
+):
+    make_content_page(home_page, "Aims")
+    privacy = make_content_page(home_page, "Privacy", show_in_menus=False)
+    assert "Privacy" not in parse(client.get("/aims/")).select_one("footer").get_text()
+
+    set_site_settings(privacy_page=privacy)
+
+    footer = parse(client.get("/aims/")).select_one("footer")
+    assert ("/privacy/", "Privacy") in links(footer)

@@ -1,6 +1,8 @@
 from django import template
 from wagtail.models import Site
 
+from advocacy.models import SiteSettings
+
 register = template.Library()
 
 
@@ -14,10 +16,11 @@ def site_navigation(context):
     data = getattr(request, "site_data", None)
     if data is not None:
         home, items = data.menu(site, data.locale())
-        return {"home": home, "items": items}
+        return {"home": home, "items": items, "privacy": data.privacy_page(site, data.locale())}
     home = site.root_page.localized
     items = home.get_children().live().public().in_menu()
-    return {"home": home, "items": list(items)}
+    privacy = SiteSettings.for_request(request).privacy_page
+    return {"home": home, "items": list(items), "privacy": privacy and privacy.localized}
 
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)

@@ -1,0 +1,100 @@
+"""Every public page type in a real browser, as an anonymous reader meets it: accessible (axe, in
+light and dark themes and at 320 pixels wide), private (no cookie, nothing from another origin)."""
+
+from pathlib import Path
+
+import axe_playwright_python
+import pytest
+
+from tests.html import PUBLIC_PAGES as PAGES
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+AXE = (Path(axe_playwright_python.__file__).with_name("axe.min.js")).read_text()
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def axe_violations(page):
+    """Rules broken on the page, as "rule: where" lines; axe runs with the page's CSP set aside."""
+    page.evaluate(AXE)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    return [
+        f"{violation['id']}: {node['target']}"
+        for violation in result["violations"]
+        for node in violation["nodes"]
+    ]
+
+
+@pytest.fixture
+def reader(browser, demo_site):
+    """An anonymous reader's browser session, recording every request it makes."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    yield page
+    context.close()
+
+
+def test_every_public_page_type_passes_axe_and_keeps_readers_private(reader, demo_site, subtests):
+    for name, path in PAGES.items():
+        with subtests.test(page=name):
+            reader.requests.clear()
+            response = reader.goto(demo_site.url + path)
+            assert response.status == (404 if name == "not found" else 200)
+
+            assert axe_violations(reader) == []
+            reader.emulate_media(color_scheme="dark", reduced_motion="reduce")
+            assert axe_violations(reader) == [], "in the dark theme"
+            reader.emulate_media(color_scheme="light", reduced_motion="no-preference")
+            assert [url for url in reader.requests if not url.startswith(demo_site.url)] == []
+
+    assert reader.context.cookies() == []
+
+
+def test_no_public_page_scrolls_sideways_at_320_pixels(reader, demo_site, subtests):
+    reader.set_viewport_size({"width": 320, "height": 640})
+    for name, path in PAGES.items():
+        with subtests.test(page=name):
+            reader.goto(demo_site.url + path)
+
+            width = reader.evaluate("document.documentElement.scrollWidth")
+
+            assert width <= 320
+
+
+@pytest.mark.parametrize(
+    "name", ["campaign", "campaign update", "appeal"], ids=lambda name: name.replace(" ", "-")
+)
+def test_pages_print_without_navigation_and_with_link_addresses(reader, demo_site, name):
+    reader.goto(demo_site.url + PAGES[name])
+    reader.emulate_media(media="print")
+
+    hidden = reader.evaluate(
+        "[...document.querySelectorAll('.site-nav, .site-search, .breadcrumbs, .share')]"
+        ".map(e => getComputedStyle(e).display)"
+    )
+    link = reader.locator("main a[href^='/']").first
+    shown = link.evaluate("a => getComputedStyle(a, '::after').content")
+
+    assert hidden and set(hidden) == {"none"}
+    assert shown == f'" ({link.get_attribute("href")})"'
+
+
+def test_keyboard_users_skip_to_the_content_and_see_where_they_are(reader, demo_site):
+    reader.goto(demo_site.url + "/campaigns/family-contact/")
+
+    reader.keyboard.press("Tab")
+    skip = reader.locator(":focus")
+    text, outline = skip.inner_text(), skip.evaluate("e => getComputedStyle(e).outlineStyle")
+    box = skip.bounding_box()
+    reader.keyboard.press("Enter")
+
+    assert text == "Skip to main content"
+    assert outline != "none" and box["width"] > 1 and box["height"] > 1
+    assert reader.evaluate("document.activeElement.id") == "main"
