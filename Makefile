@@ -9,13 +9,14 @@ PORT ?= 8000
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve bench test screenshots install install-dev lint format publish-scheduled clean
+.PHONY: help run serve bench readers test screenshots install install-dev lint format publish-scheduled clean
 
 help:
 	@echo "make run    set up, load demo content and serve at http://$(HOST):$(PORT)/"
 	@echo "make test   set up and run the whole test suite (ARGS=... passes arguments to pytest)"
 	@echo "make serve  production server: gunicorn with the environment's settings (docs/deploy.md)"
 	@echo "make bench  load benchmark on PostgreSQL and Redis; writes docs/performance.md"
+	@echo "make readers   page weight, requests and Lighthouse scores in Chromium; writes docs/performance.md"
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make screenshots   refresh the screenshots in docs/img from the browser tests"
 	@echo "make format ruff format and ruff check --fix"
@@ -55,12 +56,17 @@ serve: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input -v0
 	$(BIN)/gunicorn advocacy.wsgi --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
-		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+		--access-logfile - --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms' \
+		--forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 # Needs PostgreSQL and Redis on 127.0.0.1 and wrk (Debian: apt-get install wrk).
 bench: install
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
-	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python -m benchmarks.bench
+
+# Page weight, requests and Lighthouse scores in Chromium (and npm for Lighthouse).
+readers: install-dev
+	$(BIN)/python -m benchmarks.readers
 
 # The HTML check needs the Nu HTML Checker from npm (and Java); without npm it is skipped.
 test: install-dev node_modules/.package-lock.json

@@ -9,6 +9,7 @@ the cache, not the page.
 """
 
 import logging
+import re
 import time
 from collections import OrderedDict
 
@@ -22,6 +23,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move, pu
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # Responses that may be shared between readers; a Set-Cookie would make them personal.
 CACHEABLE_STATUSES = {200, 301, 404}
 # Pages each process keeps at hand: a few megabytes.
@@ -86,7 +88,10 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not self._cacheable_request(request):
             return self.get_response(request)
-        key = f"page-cache:{request.get_host()}:{request.get_full_path()}"
+        # Compressed and plain copies of a page are kept apart (the response varies on it).
+        accepts = request.headers.get("Accept-Encoding", "")
+        encoding = "gzip" if _ACCEPTS_GZIP.search(accepts) else ""
+        key = f"page-cache:{encoding}:{request.get_host()}:{request.get_full_path()}"
         try:
             # One round trip: the generation, and the page unless this process has it. A page
             # rendered under an older generation is a miss.

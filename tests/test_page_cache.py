@@ -1,5 +1,6 @@
 """The full-page cache: fast for anonymous readers, never stale, never for editors."""
 
+import gzip
 from unittest import mock
 
 import pytest
@@ -13,6 +14,7 @@ from tests.builders import (
     make_appeal,
     make_content_page,
     make_development,
+    make_document,
     make_timeline_page,
     set_site_settings,
 )
@@ -37,6 +39,29 @@ def test_a_cache_hit_makes_no_database_query(client, home_page, django_assert_nu
     assert (first["X-Cache"], second["X-Cache"], head["X-Cache"]) == ("miss", "hit", "hit")
     assert second.content == first.content
     assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_readers_who_accept_gzip_get_a_compressed_copy_and_others_a_plain_one(client, home_page):
+    plain = client.get("/")
+    compressed = client.get("/", HTTP_ACCEPT_ENCODING="gzip, br")
+    compressed_again = client.get("/", HTTP_ACCEPT_ENCODING="gzip")
+    plain_again = client.get("/")
+
+    assert gzip.decompress(compressed.content) == plain.content
+    assert compressed["Content-Encoding"] == compressed_again["Content-Encoding"] == "gzip"
+    assert compressed_again.content == compressed.content
+    assert len(compressed.content) < len(plain.content) / 2
+    assert "Content-Encoding" not in plain_again and plain_again.content == plain.content
+    assert (compressed["X-Cache"], compressed_again["X-Cache"]) == ("miss", "hit")
+    assert "Accept-Encoding" in compressed["Vary"]
+
+
+def test_documents_are_not_compressed_again(client, home_page):
+    document = make_document()
+
+    response = client.get(f"/documents/{document.pk}/statement.pdf", HTTP_ACCEPT_ENCODING="gzip")
+
+    assert response.status_code == 200 and "Content-Encoding" not in response
 
 
 def test_publishing_a_page_is_seen_on_the_next_request(client, home_page):
@@ -168,7 +193,7 @@ def test_without_a_database_cached_pages_are_served_and_the_rest_answers_503(cli
 def redis_cache(settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "advocacy.cache.KeptClientRedisCache",
             "LOCATION": "redis://127.0.0.1:6379/15",
         }
     }
@@ -193,3 +218,10 @@ def test_the_cache_works_on_the_real_redis(
     page.save_revision().publish()
 
     assert parse(client.get("/aims/")).h1.get_text() == "Our aims"
+
+
+def test_the_redis_client_is_built_once_and_kept(redis_cache):
+    client = redis_cache._cache.get_client()
+
+    assert redis_cache._cache.get_client("any-key", write=True) is client
+    assert redis_cache.get_many(["a", "b"]) == {}

@@ -34,6 +34,7 @@ def test_public_pages_have_a_strict_content_security_policy(client, home_page):
             "style-src": ["'self'"],
             "img-src": ["'self'"],
             "font-src": ["'self'"],
+            "connect-src": ["'self'"],
             "form-action": ["'self'"],
             "frame-ancestors": ["'none'"],
             "base-uri": ["'none'"],

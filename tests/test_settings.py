@@ -163,7 +163,7 @@ def test_every_setting_is_read_from_the_environment(tmp_path):
         5433,
     )
     assert values["CACHES"]["default"] == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "advocacy.cache.KeptClientRedisCache",
         "LOCATION": "redis://cache.internal:6379/2",
     }
     assert (values["EMAIL_HOST"], values["EMAIL_PORT"]) == ("mail.internal", 587)

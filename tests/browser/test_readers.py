@@ -17,11 +17,15 @@ AXE = (Path(axe_playwright_python.__file__).with_name("axe.min.js")).read_text()
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
-def axe_violations(page):
-    """Rules broken on the page, as "rule: where" lines; axe runs with the page's CSP set aside."""
+def axe_violations(page, scope=None):
+    """Rules broken on the page (or in the elements that scope selects), as "rule: where"
+    lines. axe is evaluated through the browser's debugging protocol, which the CSP allows."""
     page.evaluate(AXE)
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        """([tags, scope]) => axe.run(
+            scope ? {include: [...document.querySelectorAll(scope)]} : document,
+            {runOnly: {type: 'tag', values: tags}})""",
+        [AXE_TAGS, scope],
     )
     return [
         f"{violation['id']}: {node['target']}"
@@ -66,6 +70,20 @@ def test_no_public_page_scrolls_sideways_at_320_pixels(reader, demo_site, subtes
             width = reader.evaluate("document.documentElement.scrollWidth")
 
             assert width <= 320
+
+
+def test_text_enlarged_to_200_percent_stays_within_the_window(reader, demo_site, subtests):
+    for name, path in PAGES.items():
+        with subtests.test(page=name):
+            reader.goto(demo_site.url + path)
+            before = reader.evaluate("getComputedStyle(document.body).fontSize")
+            reader.add_style_tag(content="html { font-size: 200% !important; }")
+
+            after = reader.evaluate("getComputedStyle(document.body).fontSize")
+            width = reader.evaluate("document.documentElement.scrollWidth")
+
+            assert float(after[:-2]) == 2 * float(before[:-2])
+            assert width <= 1280
 
 
 @pytest.mark.parametrize(
