@@ -15,7 +15,6 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, PublishingPanel
@@ -35,6 +34,7 @@ from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
 from advocacy.blocks import BodyStreamBlock
+from advocacy.dates import display_date
 from advocacy.models import SUMMARY_LENGTH, SectionedBodyMixin, SitePage
 
 # Links readers follow must be web addresses (not ftp: or the like).
@@ -47,14 +47,6 @@ class Precision(models.TextChoices):
     DAY = "day", _("Day")
     MONTH = "month", _("Month only")
     YEAR = "year", _("Year only")
-
-
-DATE_FORMATS = {Precision.DAY: "j F Y", Precision.MONTH: "F Y", Precision.YEAR: "Y"}
-
-
-def display_date(date, precision):
-    """A date that claims no more precision than it has: "17 July 2003", "May 2003", "2003"."""
-    return date_format(date, DATE_FORMATS[precision])
 
 
 def truncate_to_precision(date, precision):
