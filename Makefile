@@ -9,7 +9,7 @@ PORT ?= 8000
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve bench readers test screenshots install install-dev lint format publish-scheduled clean
+.PHONY: help run serve bench readers test messages screenshots install install-dev lint format publish-scheduled clean
 
 help:
 	@echo "make run    set up, load demo content and serve at http://$(HOST):$(PORT)/"
@@ -39,11 +39,17 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	@touch $@ $(VENV)/.runtime
 
 install: $(VENV)/.runtime
+
+# The interface translations, compiled without GNU gettext (advocacy/compile_messages.py).
+MESSAGES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+messages: $(MESSAGES)
+%.mo: %.po | $(VENV)/.runtime
+	$(BIN)/python -m advocacy.compile_messages $<
 install-dev: $(VENV)/.dev
 
 # `make run` is for trying the site on one machine, so DEBUG is on and no secret is needed.
 run: export DEBUG := true
-run: install
+run: install messages
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo_content --if-empty
 	$(BIN)/python manage.py ensure_admin
@@ -52,7 +58,7 @@ run: install
 # Production: the environment (or .env) gives SECRET_KEY, DATABASE_URL and the rest. Static files
 # are collected with hashed, compressed names that whitenoise serves with immutable caching.
 WEB_CONCURRENCY ?= 3
-serve: install
+serve: install messages
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input -v0
 	$(BIN)/gunicorn advocacy.wsgi --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
@@ -69,7 +75,7 @@ readers: install-dev
 	$(BIN)/python -m benchmarks.readers
 
 # The HTML check needs the Nu HTML Checker from npm (and Java); without npm it is skipped.
-test: install-dev node_modules/.package-lock.json
+test: install-dev messages node_modules/.package-lock.json
 	$(BIN)/pytest $(ARGS)
 
 node_modules/.package-lock.json: package.json package-lock.json

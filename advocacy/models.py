@@ -78,6 +78,15 @@ class SitePage(Page):
         if request is not None:
             for url in urls:
                 url["location"] = request.build_absolute_uri(self.get_url(request))
+                translations = getattr(self, "sitemap_translations", [])
+                if len(translations) > 1:
+                    url["alternates"] = [
+                        {
+                            "lang_code": code,
+                            "location": request.build_absolute_uri(page.get_url(request)),
+                        }
+                        for code, page in translations
+                    ]
         return urls
 
 

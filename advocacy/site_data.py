@@ -150,8 +150,9 @@ class SiteData:
 
     def route(self, request, site, path):
         """Wagtail's routing (Page.route) from the home page in the reader's language, asking
-        for every page on the path in one query instead of two queries a level. Records the
-        trail of pages above the one found for the breadcrumbs."""
+        for every page on the path in one query instead of two queries a level. The same query
+        brings their live translations. Records, for the page found, the trail of pages above
+        it (for the breadcrumbs) and its translations (for the language links)."""
         home = self.home(site, self.locale())
         if home is None:
             raise Http404
@@ -159,7 +160,21 @@ class SiteData:
         prefixes = [
             home.url_path + "/".join(components[: n + 1]) + "/" for n in range(len(components))
         ]
-        found = {page.url_path: page for page in Page.objects.filter(url_path__in=prefixes)}
+        found, translations = {}, {}
+        if prefixes:
+            on_path = Page.objects.filter(url_path__in=prefixes)
+            translated = Q(live=True, translation_key__in=on_path.values("translation_key"))
+            for candidate in Page.objects.filter(Q(url_path__in=prefixes) | translated):
+                if candidate.url_path in prefixes:
+                    found[candidate.url_path] = candidate
+                else:
+                    translations.setdefault(candidate.translation_key, []).append(candidate)
+        else:
+            translations[home.translation_key] = [
+                other
+                for (site_id, _), other in self.homes.items()
+                if site_id == site.pk and other.pk != home.pk and other.live
+            ]
         trail, page, depth = [], home, 0
         # A live routable page answers its own addresses before its children's, as in Wagtail.
         while depth < len(components) and not _routes_itself(page, components[depth:]):
@@ -173,6 +188,7 @@ class SiteData:
             page = page.specific
             page.locale = self.locale_by_id(page.locale_id)
         request.route_trail = (page.pk, trail)
+        request.route_translations = (page.pk, translations.get(page.translation_key, []))
         return page.route(request, components[depth:])
 
     def section(self, model, locale_id):

@@ -11,6 +11,20 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_configure(config):
+    """The Persian interface strings, compiled as `make test` does, for runs of pytest alone."""
+    from advocacy.compile_messages import LOCALE, compile_messages
+
+    stale = [
+        po
+        for po in LOCALE.glob("*/LC_MESSAGES/*.po")
+        if not po.with_suffix(".mo").exists()
+        or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+    ]
+    if stale:
+        compile_messages(stale)
+
+
 @pytest.fixture(scope="session")
 def _playwright_if_needed(request):
     """Starts Playwright when browser tests will run. It must start before the test database

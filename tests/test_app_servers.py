@@ -88,9 +88,10 @@ def start_server(environment):
         deadline = time.monotonic() + 30
         while True:
             try:
-                requests.get(f"{base}/robots.txt", timeout=2)
+                # A worker's first answer can take seconds on a busy machine: wait for it.
+                requests.get(f"{base}/robots.txt", timeout=(2, 20))
                 return base
-            except requests.ConnectionError:
+            except requests.RequestException:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)

@@ -117,6 +117,31 @@ def test_sitemap_lists_live_public_pages_in_every_language_with_lastmod(client, 
     assert all(locations.values())
 
 
+def test_sitemap_gives_each_translated_page_its_hreflang_alternates(
+    client, home_page, django_assert_max_num_queries
+):
+    aims = make_content_page(home_page, "Aims")
+    translate(home_page, "fa", title="خانه")
+    translate(aims, "fa", title="اهداف", slug="aims-fa")
+    make_content_page(home_page, "Untranslated")
+    client.get("/sitemap.xml")
+
+    with django_assert_max_num_queries(12):
+        root = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314 - our own response
+
+    alternates = {
+        url.find(f"{SITEMAP}loc").text: sorted(
+            (link.get("hreflang"), link.get("href"))
+            for link in url.iter("{http://www.w3.org/1999/xhtml}link")
+        )
+        for url in root.iter(f"{SITEMAP}url")
+    }
+    both = [("en", "http://testserver/aims/"), ("fa", "http://testserver/fa/aims-fa/")]
+    assert alternates["http://testserver/aims/"] == both
+    assert alternates["http://testserver/fa/aims-fa/"] == both
+    assert alternates["http://testserver/untranslated/"] == []
+
+
 def test_robots_txt_names_the_sitemap(client, home_page):
     response = client.get("/robots.txt")
 

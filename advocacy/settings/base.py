@@ -148,6 +148,8 @@ INSTALLED_APPS = [
     "wagtail.images",
     "wagtail.search",
     "wagtail.locales",
+    # The Translate action on pages and snippets (Editors and Moderators may use it).
+    "wagtail.contrib.simple_translation",
     "wagtail.admin",
     "wagtail",
     "modelcluster",

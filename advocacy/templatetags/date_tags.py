@@ -1,6 +1,7 @@
 from django import template
+from django.utils import translation
 
-from advocacy.dates import DAY, display_date
+from advocacy.dates import DAY, display_date, persian_digits
 
 register = template.Library()
 
@@ -9,3 +10,9 @@ register = template.Library()
 def local_date(date, precision=DAY):
     """{{ appeal.closes_on|local_date }}: the date as readers of the page's language read it."""
     return display_date(date, precision) if date else ""
+
+
+@register.filter
+def local_digits(number):
+    """A number in the digits of the page's language: Persian digits on Persian pages."""
+    return persian_digits(number) if translation.get_language() == "fa" else number

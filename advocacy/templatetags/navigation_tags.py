@@ -1,5 +1,7 @@
 from django import template
-from wagtail.models import Site
+from django.conf import settings
+from django.utils import translation
+from wagtail.models import Page, Site
 
 from advocacy.models import SiteSettings
 
@@ -45,6 +47,54 @@ def _ancestors(request, page):
     if found_page == page.pk:
         return trail
     return list(page.get_ancestors().filter(depth__gt=1)) if page.depth > 2 else []
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """For each other language: where this page is in it (its live translation, or else that
+    language's home page), and the translations of this page for hreflang alternates.
+
+    Returns {"links": [(code, name, url, is_translation)], "alternates": [(code, url)]}.
+    """
+    request = context.get("request")
+    page = context.get("page")
+    current = translation.get_language()
+    translations = {}
+    if isinstance(page, Page) and page.pk:
+        found_page, known = getattr(request, "route_translations", (None, None))
+        if found_page != page.pk:
+            known = page.get_translations().live().select_related("locale")
+        data = getattr(request, "site_data", None)
+        for other in known:
+            locale = data.locale_by_id(other.locale_id) if data else other.locale
+            translations[locale.language_code] = other
+    links, alternates = [], []
+    for code, name in settings.LANGUAGES:
+        if code == current:
+            if translations:
+                alternates.append((code, request.build_absolute_uri(page.get_url(request))))
+            continue
+        target = translations.get(code)
+        if target is not None:
+            url = target.get_url(request)
+            alternates.append((code, request.build_absolute_uri(url)))
+        else:
+            url = _home_url(request, code)
+        if url:
+            links.append((code, name, url, target is not None))
+    return {"links": links, "alternates": alternates}
+
+
+def _home_url(request, code):
+    data = getattr(request, "site_data", None)
+    site = Site.find_for_request(request) if request else None
+    if data is None or site is None:
+        return None
+    home = data.home(site, data.locale(code))
+    if home is None or home.locale_id != data.locale(code).pk:
+        return None
+    with translation.override(code):
+        return home.get_url(request)
 
 
 @register.simple_tag
