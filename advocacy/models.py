@@ -2,7 +2,6 @@ import html
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Subquery
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -193,17 +192,13 @@ class HomePage(SitePage):
         return context
 
     def featured(self):
-        """The featured campaigns that readers can see, in the editors' order, in one query."""
+        """The featured campaigns that readers can see, in the editors' order. The order comes
+        from the page itself, so a preview shows the editor's unsaved choice."""
         from campaigns.models import CampaignPage
 
-        order = FeaturedCampaign.objects.filter(home_page=self, page=OuterRef("pk"))
-        return list(
-            CampaignPage.objects.live()
-            .public()
-            .filter(Exists(order))
-            .annotate(featured_order=Subquery(order.values("sort_order")[:1]))
-            .order_by("featured_order")
-        )
+        order = [featured.page_id for featured in self.featured_campaigns.all()]
+        by_id = CampaignPage.objects.live().public().in_bulk(order)
+        return [by_id[pk] for pk in order if pk in by_id]
 
 
 class FeaturedCampaign(Orderable):
