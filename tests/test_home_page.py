@@ -107,9 +107,7 @@ def test_home_page_query_count_does_not_grow_with_content(
     assert len(parse(response).select("ul.cards li")) == 6
 
 
-def test_a_preview_shows_the_featured_campaigns_the_editor_has_not_saved_yet(
-    home_page, campaigns
-):
+def test_a_preview_shows_the_featured_campaigns_the_editor_has_not_saved_yet(home_page, campaigns):
     first, second = make_campaign(campaigns, "First"), make_campaign(campaigns, "Second")
     feature(home_page, first)
 
