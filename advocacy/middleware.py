@@ -3,7 +3,13 @@ from django.conf import settings
 from django.middleware.gzip import GZipMiddleware
 
 # What compresses well; PDFs, images and other files are compressed already or gain nothing.
-COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/rss+xml")
+COMPRESSIBLE = (
+    "text/",
+    "application/json",
+    "application/xml",
+    "application/rss+xml",
+    "application/atom+xml",
+)
 
 
 class TextGZipMiddleware(GZipMiddleware):
@@ -16,8 +22,7 @@ class TextGZipMiddleware(GZipMiddleware):
             # Wagtail's document view (wagtail.utils.sendfile) writes the absent encoding as
             # the word "None", which a browser may refuse to decode.
             del response["Content-Encoding"]
-        content_type = response.get("Content-Type", "")
-        if not content_type.startswith(COMPRESSIBLE) and "atom+xml" not in content_type:
+        if not response.get("Content-Type", "").startswith(COMPRESSIBLE):
             return response
         return super().process_response(request, response)
 

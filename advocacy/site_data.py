@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.http.request import split_domain_port
 from django.utils import translation
+from django.utils.functional import cached_property
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, PageViewRestriction, Site
@@ -146,7 +147,11 @@ class SiteData:
         )
 
     def locale_by_id(self, locale_id):
-        return next(locale for locale in self.locales.values() if locale.pk == locale_id)
+        return self.locales_by_id[locale_id]
+
+    @cached_property
+    def locales_by_id(self):
+        return {locale.pk: locale for locale in self.locales.values()}
 
     def route(self, request, site, path):
         """Wagtail's routing (Page.route) from the home page in the reader's language, asking

@@ -8,7 +8,27 @@ from advocacy.models import SiteSettings
 register = template.Library()
 
 
+def _once_per_request(compute):
+    """The header and footer (or head) of a page ask for the same thing: work it out once."""
+
+    def tag(context):
+        request = context.get("request")
+        if request is None:
+            return compute(context)
+        page = context.get("page")
+        key = (compute.__name__, getattr(page, "pk", None))
+        found = request.__dict__.setdefault("_navigation_tags", {})
+        if key not in found:
+            found[key] = compute(context)
+        return found[key]
+
+    tag.__name__ = compute.__name__
+    tag.__doc__ = compute.__doc__
+    return tag
+
+
 @register.simple_tag(takes_context=True)
+@_once_per_request
 def site_navigation(context):
     """The home page in the reader's language and its live, public children shown in menus."""
     request = context.get("request")
@@ -50,6 +70,7 @@ def _ancestors(request, page):
 
 
 @register.simple_tag(takes_context=True)
+@_once_per_request
 def language_links(context):
     """For each other language: where this page is in it (its live translation, or else that
     language's home page), and the translations of this page for hreflang alternates.
