@@ -9,7 +9,7 @@ PORT ?= 8000
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve bench readers test messages screenshots install install-dev lint format publish-scheduled clean
+.PHONY: help run serve bench readers test messages fonts screenshots install install-dev lint format publish-scheduled clean
 
 help:
 	@echo "make run    set up, load demo content and serve at http://$(HOST):$(PORT)/"
@@ -19,6 +19,7 @@ help:
 	@echo "make readers   page weight, requests and Lighthouse scores in Chromium; writes docs/performance.md"
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make screenshots   refresh the screenshots in docs/img from the browser tests"
+	@echo "make fonts  subset the Persian font from npm's vazirmatn into static/fonts/ (committed)"
 	@echo "make format ruff format and ruff check --fix"
 	@echo "make publish-scheduled   publish and unpublish what is due now (run it every minute)"
 
@@ -46,6 +47,11 @@ messages: $(MESSAGES)
 %.mo: %.po | $(VENV)/.runtime
 	$(BIN)/python -m advocacy.compile_messages $<
 install-dev: $(VENV)/.dev
+
+# The Persian font, subset from the vazirmatn npm package (advocacy/subset_font.py). The result
+# is committed, so only a change of package or characters needs this, and npm.
+fonts: install-dev node_modules/.package-lock.json
+	$(BIN)/python -m advocacy.subset_font
 
 # `make run` is for trying the site on one machine, so DEBUG is on and no secret is needed.
 run: export DEBUG := true

@@ -346,7 +346,6 @@ def has_content():
 def load(log=print):
     site = _site()
     home, home_is_new = _home_page(site, log)
-    _translation(home, "fa", HOME["fa"], log)
     _site_settings(site, log)
     aims, _created = _content_page(home, AIMS, log)
     campaigns_demo_content.load(home, _child_page, _publish, log)
@@ -362,3 +361,6 @@ def load(log=print):
         # The "who we are" teaser leads to the aims, which need the home page as their parent.
         home.about_page = aims
         _publish(home)
+    # Translations last: each is then newer than its original, so none reads as out of date.
+    _translation(home, "fa", HOME["fa"], log)
+    campaigns_demo_content.load_persian(home, _translation, log)

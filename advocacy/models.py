@@ -17,6 +17,7 @@ from wagtail.search import index
 
 from . import site_data
 from .blocks import BodyStreamBlock, QuestionStreamBlock
+from .translations import in_language
 
 SUMMARY_LENGTH = 300
 LATEST_ON_HOME = 5
@@ -197,8 +198,18 @@ class HomePage(SitePage):
         from campaigns.models import CampaignPage
 
         order = [featured.page_id for featured in self.featured_campaigns.all()]
-        by_id = CampaignPage.objects.live().public().in_bulk(order)
-        return [by_id[pk] for pk in order if pk in by_id]
+        # In the page's language where translated: a translated home page keeps the original's
+        # choices until an editor changes them.
+        found = in_language(CampaignPage.objects.live().public(), order, self.locale_id)
+        return [found[pk] for pk in order if pk in found]
+
+    def about_link(self):
+        """The live page "Who we are" leads to, in the page's language where translated."""
+        if not self.about_page_id:
+            return None
+        return in_language(Page.objects.live(), [self.about_page_id], self.locale_id).get(
+            self.about_page_id
+        )
 
 
 class FeaturedCampaign(Orderable):

@@ -14,6 +14,7 @@ from wagtail.models import Page
 
 from campaigns.models import Appeal, Development
 
+from .search import normalise
 from .site_data import active_locale
 
 MAX_QUERY_LENGTH = 200
@@ -21,8 +22,9 @@ RESULTS_PER_PAGE = 10
 SNIPPET_RESULTS = 5
 # Control characters (NUL above all, which PostgreSQL refuses) have no place in a query.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-# Words in any script; the zero-width non-joiner belongs inside Persian words.
-_WORD = re.compile(r"[\w\u200c]+")
+# Words in any script, once normalise() has dropped the harakat that \w would split Persian
+# words at, and made half-spaces into spaces as the search index does.
+_WORD = re.compile(r"\w+")
 
 
 def clean_query(raw):
@@ -32,8 +34,9 @@ def clean_query(raw):
 
 
 def search_terms(query):
-    """Only the words: search backends give punctuation meanings (and SQLite's FTS5 errors)."""
-    return " ".join(_WORD.findall(query))
+    """Only the words, spelled as the index spells them: search backends give punctuation
+    meanings (and SQLite's FTS5 errors)."""
+    return " ".join(_WORD.findall(normalise(query)))
 
 
 def search(request):

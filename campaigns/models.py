@@ -33,6 +33,7 @@ from wagtail.models import (
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
+from advocacy import site_data
 from advocacy.blocks import BodyStreamBlock
 from advocacy.dates import display_date
 from advocacy.models import SUMMARY_LENGTH, SectionedBodyMixin, SitePage
@@ -364,7 +365,8 @@ class AppealIndexPage(RoutablePageMixin, SectionPage):
             Appeal.objects.live().select_related("campaign"), locale=self.locale, slug=slug
         )
         context = self.get_context(request)
-        context.update(appeal=appeal)
+        # The language links and the out-of-date notice are about the appeal, not this page.
+        context.update(appeal=appeal, translatable=appeal)
         return TemplateResponse(request, "campaigns/appeal_detail.html", context)
 
     @classmethod
@@ -409,6 +411,20 @@ class Publishable(
     @property
     def revisions(self):
         return self._revisions
+
+    def copy_for_translation(self, locale, exclude_fields=None):
+        """A translation starts as a draft that has never been published, as a page's does.
+        Wagtail's copy of a snippet would be live at once, in the original's words, without
+        moderation; and, sharing its dates, never read as out of date."""
+        translation = super().copy_for_translation(locale, exclude_fields=exclude_fields)
+        translation.live = False
+        translation.has_unpublished_changes = True
+        translation.live_revision = None
+        translation.first_published_at = translation.last_published_at = None
+        translation.go_live_at = translation.expire_at = None
+        translation.expired = False
+        translation.locked, translation.locked_at, translation.locked_by = False, None, None
+        return translation
 
 
 class Development(Publishable):
@@ -740,6 +756,9 @@ class Appeal(Publishable):
 
     @cached_property
     def index_page(self):
+        data = site_data.current()
+        if data is not None:
+            return data.section(AppealIndexPage, self.locale_id)
         return AppealIndexPage.for_locale(self.locale_id)
 
     def get_url(self, request=None):

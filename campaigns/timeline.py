@@ -73,8 +73,32 @@ class Timeline:
             campaigns.update((c.path, c) for c in CampaignPage.objects.filter(path__in=missing))
         for update in updates.values():
             update.campaign = campaigns.get(update.path[: -Page.steplen])
+        self._localise_campaigns(developments.values(), campaigns.values())
         found = {DEVELOPMENT: developments, UPDATE: updates}
         return [found[kind][pk] for kind, pk, _date, _title in rows if pk in found[kind]]
+
+    def _localise_campaigns(self, developments, known):
+        """A development translated in the admin keeps pointing at the original campaign until
+        an editor changes it: readers get the campaign in the timeline's language where it is
+        translated (one more query only when some are not known already)."""
+        locale_id = getattr(self.locale, "pk", self.locale)
+        foreign = {
+            d.campaign.translation_key
+            for d in developments
+            if d.campaign is not None and d.campaign.locale_id != locale_id
+        }
+        if not foreign:
+            return
+        local = {c.translation_key: c for c in known if c.locale_id == locale_id}
+        if missing := foreign - local.keys():
+            translated = CampaignPage.objects.live().filter(
+                locale_id=locale_id, translation_key__in=missing
+            )
+            local.update((c.translation_key, c) for c in translated)
+        for development in developments:
+            campaign = development.campaign
+            if campaign is not None and campaign.translation_key in local:
+                development.campaign = local[campaign.translation_key]
 
     def latest(self, count):
         return self.hydrate(self.rows()[:count])

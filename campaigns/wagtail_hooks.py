@@ -1,12 +1,15 @@
 from django.utils import timezone
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
-from wagtail.models import Revision
+from wagtail.models import Page, Revision
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from advocacy.translations import outdated
 
 from .models import Appeal, Development
 
@@ -111,7 +114,43 @@ class ScheduledPanel(Component):
         return context
 
 
+class OutdatedTranslationsPanel(Component):
+    """On the admin dashboard: live translations whose original was published after them,
+    which readers of the translation are told may be out of date."""
+
+    name = "outdated_translations"
+    template_name = "campaigns/admin/outdated_translations_panel.html"
+    order = 70
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        finder = AdminURLFinder(parent_context["request"].user)
+        found = [
+            *outdated(Page.objects.select_related("locale", "content_type")),
+            *outdated(Appeal.objects.select_related("locale")),
+            *outdated(Development.objects.select_related("locale")),
+        ]
+        found.sort(key=lambda translation: translation.original_published_at)
+        context["outdated"] = [
+            {
+                "title": (item.get_admin_display_title() if isinstance(item, Page) else str(item)),
+                "kind": (
+                    item.content_type.name if isinstance(item, Page) else item._meta.verbose_name
+                ),
+                # In the editor's language: the locale's own name is in its language.
+                "language": get_language_info(item.locale.language_code)["name_translated"],
+                "translated_at": item.last_published_at,
+                "original_at": item.original_published_at,
+                "edit_url": finder.get_edit_url(item),
+            }
+            for item in found[:PANEL_LENGTH]
+        ]
+        context["more"] = max(len(found) - PANEL_LENGTH, 0)
+        return context
+
+
 @hooks.register("construct_homepage_panels")
 def add_dashboard_panels(request, panels):
     panels.append(AppealActionsPanel())
     panels.append(ScheduledPanel())
+    panels.append(OutdatedTranslationsPanel())

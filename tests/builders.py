@@ -76,6 +76,18 @@ def translate(page, language_code, **fields):
     return publish(translation)
 
 
+def translate_snippet(snippet, language_code, **fields):
+    """A published translation of a development or appeal, as the admin's translate action
+    makes it (its links still lead to the originals), with fields overridden."""
+    translation = snippet.copy_for_translation(Locale.objects.get(language_code=language_code))
+    for name, value in fields.items():
+        setattr(translation, name, value)
+    translation.save()
+    translation.save_revision().publish()
+    translation.refresh_from_db()
+    return translation
+
+
 def set_site_settings(**fields):
     site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
     for name, value in fields.items():

@@ -1,5 +1,7 @@
 """Read a response as a reader's browser would: elements, their text and their links."""
 
+from urllib.parse import quote
+
 from bs4 import BeautifulSoup
 
 
@@ -34,4 +36,13 @@ PUBLIC_PAGES = {
     "privacy": "/privacy/",
     "not found": "/no-such-page/",
     "Persian home": "/fa/",
+    "Persian campaign index": "/fa/campaigns/",
+    "Persian campaign": "/fa/campaigns/family-contact/",
+    "Persian campaign update": "/fa/campaigns/family-contact/families-meet-in-baghdad/",
+    "Persian campaign timeline": "/fa/campaigns/family-contact/timeline/",
+    "Persian timeline": "/fa/timeline/",
+    "Persian appeal list": "/fa/appeals/",
+    "Persian appeal": "/fa/appeals/family-visits-un-special-rapporteur/",
+    "Persian search with results": "/fa/search/?q=" + quote("خانواده"),
+    "Persian not found": "/fa/no-such-page/",
 }

@@ -98,6 +98,56 @@ def test_demo_content_has_a_persian_home_page(client):
     assert page.h1.get_text() == "ایران اینترلینک"
 
 
+def test_demo_content_has_the_family_contact_campaign_in_persian(client):
+    load()
+
+    page = parse(client.get("/fa/campaigns/family-contact/"))
+    assert (page.html["lang"], page.h1.get_text()) == ("fa", "ارتباط خانوادگی")
+    assert [text for _href, text in links(page.select_one("nav.contents-bar"))] == [
+        "خانواده‌ها از سازمان ملل یاری می‌خواهند",
+        "دعوت به دیدار از اردوگاه‌ها",
+        "پاسخ ما",
+        "موانع",
+    ]
+    # Latin acronyms in Persian text are isolated, so their brackets stay where they belong.
+    assert "(<bdi>ICRC</bdi>)،" in str(page.select_one("main"))
+    cta = page.select_one("aside.call-to-action")
+    assert "از سازمان ملل بخواهید" in cta.get_text()
+    assert "<bdi>Andreas Mavrommatis</bdi>" in str(cta)
+    dates = [t.get_text() for t in page.select(".campaign-timeline time")]
+    assert dates == [
+        "۲ مرداد ۱۳۸۲ (۲۴ ژوئیه ۲۰۰۳)",
+        "۲۶ تیر ۱۳۸۲ (۱۷ ژوئیه ۲۰۰۳)",
+        "مه ۲۰۰۳ (اردیبهشت–خرداد ۱۳۸۲)",
+        "اکتبر ۲۰۰۲ (مهر–آبان ۱۳۸۱)",
+    ]
+    home = parse(client.get("/fa/"))
+    assert links(home.select_one("ul.cards")) == [
+        ("/fa/campaigns/family-contact/", "ارتباط خانوادگی")
+    ]
+    assert links(home.select_one("nav.site-nav")) == [
+        ("/fa/", "خانه"),
+        ("/fa/campaigns/", "کارزارها"),
+        ("/fa/timeline/", "گاه‌شمار"),
+        ("/fa/appeals/", "فراخوان‌ها"),
+    ]
+
+
+def test_no_persian_demo_page_reads_as_out_of_date(client, django_user_model):
+    load()
+    persian = Page.objects.filter(locale__language_code="fa", live=True).specific()
+
+    for page in persian:
+        response = client.get(page.url)
+        assert response.status_code == 200, page.url
+        assert parse(response).select_one(".translation-notice") is None, page.url
+    appeal = Appeal.objects.get(locale__language_code="fa")
+    assert parse(client.get(appeal.get_url())).select_one(".translation-notice") is None
+    client.force_login(django_user_model.objects.create_superuser("admin", password="x"))
+    panel = parse(client.get("/admin/")).select_one("#outdated-translations-section")
+    assert "Every translation is as new as its original." in panel.get_text()
+
+
 def test_running_load_demo_content_twice_leaves_the_same_pages():
     load()
     pages, settings_rows = site_tree(), SiteSettings.objects.count()
@@ -106,12 +156,13 @@ def test_running_load_demo_content_twice_leaves_the_same_pages():
 
     assert site_tree() == pages
     assert SiteSettings.objects.count() == settings_rows == 1
+    # Each development and the appeal in English and Persian; one statement for both.
     assert (Development.objects.count(), Appeal.objects.count(), Document.objects.count()) == (
-        3,
-        1,
+        6,
+        2,
         1,
     )
-    assert FeaturedCampaign.objects.count() == 1
+    assert FeaturedCampaign.objects.count() == 2  # the Persian home keeps the English choice
     assert ContentPage.objects.filter(slug="aims").count() == 1
 
 

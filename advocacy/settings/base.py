@@ -272,7 +272,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = _value("WAGTAIL_SITE_NAME")
 WAGTAILADMIN_BASE_URL = _value("WAGTAILADMIN_BASE_URL")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database search, normalising Persian spellings in the index and in queries (run
+# `manage.py update_index` after changing the normalisation).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "advocacy.search"}}
 # What an advocacy site publishes; nothing that runs or hides macros.
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "jpg", "png"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024

@@ -1,9 +1,11 @@
 from django import template
 from django.conf import settings
-from django.utils import translation
-from wagtail.models import Page, Site
+from django.utils import timezone, translation
+from wagtail.models import Page, Site, TranslatableMixin
 
 from advocacy.models import SiteSettings
+from advocacy.site_data import localized
+from advocacy.translations import outdated_original
 
 register = template.Library()
 
@@ -72,19 +74,19 @@ def _ancestors(request, page):
 @register.simple_tag(takes_context=True)
 @_once_per_request
 def language_links(context):
-    """For each other language: where this page is in it (its live translation, or else that
-    language's home page), and the translations of this page for hreflang alternates.
+    """For each other language: where what the page shows is in it (its live translation, or
+    else that language's home page), and its translations for hreflang alternates. What the
+    page shows is the page itself, or the snippet it names as translatable (an appeal).
 
-    Returns {"links": [(code, name, url, is_translation)], "alternates": [(code, url)]}.
+    Returns {"links": [(code, name, url, is_translation)], "alternates": [(code, url)],
+    "outdated_original": the original, when it was published after this translation}.
     """
     request = context.get("request")
-    page = context.get("page")
+    shown = context.get("translatable") or context.get("page")
     current = translation.get_language()
-    translations = {}
-    if isinstance(page, Page) and page.pk:
-        found_page, known = getattr(request, "route_translations", (None, None))
-        if found_page != page.pk:
-            known = page.get_translations().live().select_related("locale")
+    known, translations = [], {}
+    if isinstance(shown, TranslatableMixin) and shown.pk:
+        known = _live_translations(request, shown)
         data = getattr(request, "site_data", None)
         for other in known:
             locale = data.locale_by_id(other.locale_id) if data else other.locale
@@ -93,17 +95,29 @@ def language_links(context):
     for code, name in settings.LANGUAGES:
         if code == current:
             if translations:
-                alternates.append((code, request.build_absolute_uri(page.get_url(request))))
+                alternates.append((code, request.build_absolute_uri(shown.get_url(request))))
             continue
         target = translations.get(code)
-        if target is not None:
-            url = target.get_url(request)
+        url = target.get_url(request) if target is not None else None
+        if url:
             alternates.append((code, request.build_absolute_uri(url)))
         else:
-            url = _home_url(request, code)
+            target, url = None, _home_url(request, code)
         if url:
             links.append((code, name, url, target is not None))
-    return {"links": links, "alternates": alternates}
+    return {
+        "links": links,
+        "alternates": alternates,
+        "outdated_original": outdated_original(shown, known) if known else None,
+    }
+
+
+def _live_translations(request, shown):
+    if isinstance(shown, Page):
+        found_page, known = getattr(request, "route_translations", (None, None))
+        if found_page == shown.pk:
+            return known
+    return list(shown.get_translations().filter(live=True).select_related("locale"))
 
 
 def _home_url(request, code):
@@ -118,7 +132,30 @@ def _home_url(request, code):
         return home.get_url(request)
 
 
+@register.filter(name="localized")
+def localized_filter(instance):
+    """{{ appeal.campaign|localized }}: a linked page or snippet in the reader's language where
+    it is translated. Translating a page or snippet copies its links to the originals."""
+    return localized(instance)
+
+
 @register.simple_tag
 def is_within(page, section):
     """Whether page is section itself or below it, to mark the menu item readers are in."""
     return bool(page) and page.path.startswith(section.path)
+
+
+@register.inclusion_tag("includes/translation_notice.html", takes_context=True)
+def translation_notice(context):
+    """On a translation whose original was published after it: says so, with the date, and
+    links to the original."""
+    original = language_links(context)["outdated_original"]
+    if original is None:
+        return {}
+    code = settings.LANGUAGE_CODE
+    return {
+        "original_url": original.get_url(context.get("request")),
+        "code": code,
+        "language": translation.get_language_info(code)["name_translated"],
+        "updated_on": timezone.localdate(original.last_published_at),
+    }

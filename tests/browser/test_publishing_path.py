@@ -65,7 +65,7 @@ def test_an_editor_submits_a_development_and_a_moderator_approves_it(
 def test_a_supporters_action_reaches_the_stored_target_and_is_counted(
     demo_site, log_in, new_session, moderator, screenshot_dir
 ):
-    appeal = Appeal.objects.get()
+    appeal = Appeal.objects.get(locale__language_code="en")
     page = new_session()
     page.goto(f"{demo_site.url}/appeals/{appeal.slug}/")
     page.screenshot(path=screenshot_dir / "appeal-page.png", full_page=True, animations="disabled")
@@ -91,7 +91,7 @@ def test_a_supporters_action_reaches_the_stored_target_and_is_counted(
 def test_a_draft_of_a_published_appeal_stays_private_until_it_is_published(
     demo_site, log_in, new_session, editor, moderator, screenshot_dir
 ):
-    appeal = Appeal.objects.get()
+    appeal = Appeal.objects.get(locale__language_code="en")
     public_url = f"{demo_site.url}/appeals/{appeal.slug}/"
     new_ask = "Write to the Special Rapporteur before his next report on Iraq."
 

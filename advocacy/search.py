@@ -1,0 +1,192 @@
+"""Search that finds Persian however it was typed.
+
+Persian is written with letters, digits and half-spaces that keyboards produce in more than one
+way: an Arabic layout types ي and ك where a Persian one types ی and ک, digits come in three
+scripts, and the zero-width non-joiner (the half-space of می‌خواهند) is as often typed as a space
+or left out. normalise() gives each of these one spelling; the search backend at the end of this
+module applies it to the text it indexes and to every query, so the site search and the admin
+search agree. Indexes built before a change here need `manage.py update_index`.
+"""
+
+import copy
+import functools
+import re
+import sys
+import types
+import unicodedata
+
+from django.core.exceptions import ImproperlyConfigured
+from modelsearch.backends import database
+from modelsearch.query import And, Boost, Fuzzy, Not, Or, Phrase, PlainText
+
+ZWNJ = "\u200c"
+
+_PERSIAN_YEH = "\u06cc"
+_PERSIAN_KAF = "\u06a9"
+_HEH = "\u0647"
+_ALEF = "\u0627"
+_WAW = "\u0648"
+
+_LETTERS = str.maketrans(
+    {
+        # Arabic yeh, alef maksura and yeh with hamza (رئیس, رییس) are Persian yeh to a reader.
+        "\u064a": _PERSIAN_YEH,
+        "\u0649": _PERSIAN_YEH,
+        "\u0626": _PERSIAN_YEH,
+        "\u0643": _PERSIAN_KAF,
+        # Teh marbuta (in Arabic spellings of loanwords) and heh with yeh above (the ezafe of
+        # خانۀ, also written خانهٔ and خانه) are all searched as heh.
+        "\u0629": _HEH,
+        "\u06c0": _HEH,
+        # Hamza on alef and waw is often left out (تأثیر, تاثیر; مؤسسه, موسسه). Alef with madda
+        # (آ) stays: it is a letter of its own in Persian.
+        "\u0623": _ALEF,
+        "\u0625": _ALEF,
+        "\u0671": _ALEF,
+        "\u0624": _WAW,
+        # Persian and Arabic-Indic digits are searched as ASCII ones: ۲۰۰۳, ٢٠٠٣ and 2003 match.
+        **{chr(0x06F0 + n): str(n) for n in range(10)},
+        **{chr(0x0660 + n): str(n) for n in range(10)},
+        # Harakat and other marks above and below letters, superscript alef, and the tatweel that
+        # only stretches a word: optional in writing, so never part of what is searched.
+        **dict.fromkeys(range(0x064B, 0x0660)),
+        "\u0670": None,
+        "\u0640": None,
+        # Invisible formatting: joiners, direction marks and embeddings, byte order mark, soft
+        # hyphen. They hide inside words copied from word processors and split them.
+        **dict.fromkeys(["\u00ad", "\u061c", "\u200d", "\u200e", "\u200f", "\u2060", "\ufeff"]),
+        **dict.fromkeys(range(0x202A, 0x202F)),
+        **dict.fromkeys(range(0x2066, 0x206A)),
+        # The zero-width space is a half-space typed with the wrong key (or a hidden break in a
+        # Latin word): treated as one.
+        "\u200b": ZWNJ,
+    }
+)
+# Ligatures and positional forms (ﻙ, ﻻ, ﷲ), which text copied from PDFs is full of. Only these
+# are decomposed: full compatibility normalisation would also turn Latin ™ and ² into letters
+# and digits that run into the word before them.
+_PRESENTATION_FORMS = re.compile(r"[\ufb50-\ufdff\ufe70-\ufefe]+")
+# Both databases already split words at a half-space, so it becomes a space in indexed text
+# and in queries alike: می‌خواهند and می خواهند match each other, and a search for کتاب finds
+# کتاب‌ها. Indexed text also keeps each half-spaced word written solid (see index_text), so a
+# query typed without the half-space (میخواهند) finds it too. Text written solid is found only
+# by a query written solid: no rule on characters can tell where a solid word would split.
+_HALF_SPACE = str.maketrans({ZWNJ: " "})
+_HALF_SPACED_WORD = re.compile(rf"\w+(?:{ZWNJ}+\w+)+")
+
+
+def _letters(text):
+    text = unicodedata.normalize("NFC", text)
+    text = _PRESENTATION_FORMS.sub(lambda match: unicodedata.normalize("NFKC", match[0]), text)
+    return text.translate(_LETTERS)
+
+
+def normalise(text):
+    """text in the one spelling the search index uses for Persian (Latin text is left as it is)."""
+    return _letters(text).translate(_HALF_SPACE)
+
+
+def index_text(text):
+    """normalise(text), followed by its half-spaced words written solid (می‌خواهند: میخواهند)."""
+    text = _letters(text)
+    solid = [word.replace(ZWNJ, "") for word in _HALF_SPACED_WORD.findall(text)]
+    return " ".join([text.translate(_HALF_SPACE), *solid])
+
+
+def normalise_query(query):
+    """A search query, as a string or as modelsearch's query objects, with its text normalised.
+
+    A query that would normalise to nothing (only marks or half-spaces) stays as it was: the
+    backends cannot compile an empty query, and it matches nothing either way.
+    """
+    if isinstance(query, str):
+        text = normalise(query)
+        return text if text.strip() else query
+    if isinstance(query, (PlainText, Phrase, Fuzzy)):
+        text = normalise(query.query_string)
+        if not text.strip():
+            return query
+        normalised = copy.copy(query)
+        normalised.query_string = text
+        return normalised
+    if isinstance(query, (And, Or)):
+        return type(query)([normalise_query(subquery) for subquery in query.subqueries])
+    if isinstance(query, (Not, Boost)):
+        normalised = copy.copy(query)
+        normalised.subquery = normalise_query(query.subquery)
+        return normalised
+    return query
+
+
+# The search backend: modelsearch's database backends for PostgreSQL and SQLite, indexing
+# index_text() of every value and searching normalise_query() of every query. Each is imported
+# only when the database is its own: modelsearch defines SQLite's full-text table only there.
+_PERSIAN_BACKENDS = {
+    "modelsearch.backends.database.postgres.postgres.PostgresSearchBackend",
+    "modelsearch.backends.database.sqlite.sqlite.SQLiteSearchBackend",
+}
+
+
+def SearchBackend(params):
+    """The backend modelsearch chooses for the default database, normalising Persian where that
+    is PostgreSQL or SQLite with FTS5 (modelsearch's fallback for other databases is left as is).
+    """
+    backend = database.SearchBackend(params)
+    chosen = type(backend)
+    if f"{chosen.__module__}.{chosen.__qualname__}" in _PERSIAN_BACKENDS:
+        return _persian(chosen)(params)
+    return backend
+
+
+class _NormalisingIndexer:
+    def prepare_value(self, value):
+        return index_text(super().prepare_value(value))
+
+
+class _NormalisingBackend:
+    def search(self, query, *args, **kwargs):
+        return super().search(normalise_query(query), *args, **kwargs)
+
+    def autocomplete(self, query, *args, **kwargs):
+        return super().autocomplete(normalise_query(query), *args, **kwargs)
+
+
+@functools.cache
+def _persian(backend_class):
+    """backend_class, with its index building a normalising subclass of its module's indexer."""
+    module = sys.modules[backend_class.__module__]
+
+    class Indexer(_NormalisingIndexer, module.ObjectIndexer):
+        pass
+
+    class Index(backend_class.index_class):
+        add_items = _building(Indexer, backend_class.index_class.add_items)
+
+    class Backend(_NormalisingBackend, backend_class):
+        index_class = Index
+
+    return Backend
+
+
+def _building(indexer_class, add_items):
+    """modelsearch's add_items, building indexer_class where it builds its own ObjectIndexer.
+
+    modelsearch offers no setting for the indexer class: add_items names its module's
+    ObjectIndexer. This runs the same code with that one name bound to indexer_class, rather
+    than a copy of add_items that would drift from the SQL modelsearch writes.
+    """
+    if "ObjectIndexer" not in _global_names(add_items.__code__):
+        raise ImproperlyConfigured(
+            f"{add_items.__module__}.{add_items.__qualname__} no longer builds an ObjectIndexer:"
+            " check advocacy.search against this version of modelsearch."
+        )
+    names = {**add_items.__globals__, "ObjectIndexer": indexer_class}
+    return types.FunctionType(
+        add_items.__code__, names, add_items.__name__, add_items.__defaults__, add_items.__closure__
+    )
+
+
+def _global_names(code):
+    """The names code looks up, with those of the comprehensions inside it."""
+    nested = (const for const in code.co_consts if isinstance(const, types.CodeType))
+    return set(code.co_names).union(*(_global_names(inner) for inner in nested))

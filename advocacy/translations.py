@@ -1,0 +1,60 @@
+"""Translations and their originals: a page, appeal or development is written in the site's own
+language first, then translated. Once the original is published again, the translation may no
+longer say what it says: readers of the translation are told so, and editors see the list.
+"""
+
+from django.conf import settings
+from django.db.models import F, OuterRef, Q, Subquery
+from wagtail.models import Locale
+
+from .site_data import current
+
+
+def original_locale():
+    """The language originals are written in (LANGUAGE_CODE): English."""
+    data = current()
+    if data is not None:
+        return data.locale(settings.LANGUAGE_CODE)
+    return Locale.get_default()
+
+
+def outdated_original(instance, translations):
+    """The original of a live translation when it was published after the translation, else
+    None. translations are the instance's live translations, as the language links have them."""
+    original_locale_id = original_locale().pk
+    if instance.locale_id == original_locale_id or not instance.last_published_at:
+        return None
+    original = next((t for t in translations if t.locale_id == original_locale_id), None)
+    if original is None or not original.last_published_at:
+        return None
+    return original if original.last_published_at > instance.last_published_at else None
+
+
+def outdated(queryset):
+    """The live translations in queryset whose live original was published after them, with
+    the original's last publication as original_published_at, longest out of date first."""
+    locale = Locale.get_default()
+    originals = queryset.model._base_manager.filter(
+        translation_key=OuterRef("translation_key"), locale=locale, live=True
+    )
+    return (
+        queryset.exclude(locale=locale)
+        .filter(live=True)
+        .annotate(original_published_at=Subquery(originals.values("last_published_at")[:1]))
+        .filter(original_published_at__gt=F("last_published_at"))
+        .order_by("original_published_at")
+    )
+
+
+def in_language(queryset, pks, locale_id):
+    """{pk: that object of queryset, or its translation into locale_id where queryset has one},
+    in one query. Translating a page copies its links, which lead to the originals: readers of
+    the translation follow them to the linked pages in their own language where there are some.
+    """
+    pks = set(pks)
+    wanted = queryset.model._base_manager.filter(pk__in=pks).values("translation_key")
+    found = list(
+        queryset.filter(Q(pk__in=pks) | Q(locale_id=locale_id, translation_key__in=wanted))
+    )
+    local = {item.translation_key: item for item in found if item.locale_id == locale_id}
+    return {item.pk: local.get(item.translation_key, item) for item in found if item.pk in pks}

@@ -1,0 +1,52 @@
+"""Latin names and acronyms in Persian pages are isolated (advocacy/bidi.py), so the brackets
+and commas around them stay in their places in the right-to-left sentence."""
+
+import pytest
+from wagtail.rich_text import RichText
+
+from advocacy.bidi import isolate_latin_runs
+from tests.builders import make_content_page, translate
+from tests.html import parse
+
+
+@pytest.mark.parametrize(
+    ("html", "isolated"),
+    [
+        ("سازمان ملل (UN)، و ICRC.", "سازمان ملل (<bdi>UN</bdi>)، و <bdi>ICRC</bdi>."),
+        # A name with its title and initials is one run; the Persian comma after it is not.
+        (
+            "خطاب به Mr A. Mavrommatis، گزارشگر",
+            "خطاب به <bdi>Mr A. Mavrommatis</bdi>، گزارشگر",
+        ),
+        # Escaped characters inside a name stay inside it; entities are never taken as words.
+        ("AT&amp;T و O&#x27;Brien", "<bdi>AT&amp;T</bdi> و <bdi>O&#x27;Brien</bdi>"),
+        ("&quot;کارزار&quot; &amp; دیگر", "&quot;کارزار&quot; &amp; دیگر"),
+        ("UN 2003 و ۱۳۸۲", "<bdi>UN 2003</bdi> و ۱۳۸۲"),
+    ],
+)
+def test_latin_runs_in_persian_text_are_isolated(html, isolated):
+    assert isolate_latin_runs(html) == isolated
+
+
+def test_tags_attributes_and_text_only_elements_are_left_alone():
+    html = (
+        '<a href="/en/About" title="About us" class="x">درباره</a>'
+        "<option>Family Contact</option><textarea>Dear Sir</textarea><bdi>UN</bdi>"
+    )
+
+    assert isolate_latin_runs(html) == html
+
+
+@pytest.mark.django_db
+def test_persian_pages_isolate_latin_names_and_english_pages_do_not(client, home_page):
+    body = [("paragraph", RichText("<p>Families wrote to the ICRC and the UN.</p>"))]
+    page = make_content_page(home_page, "Aims", body=body)
+    translate(home_page, "fa", title="سازمان آزمایشی")
+    text = "<p>خانواده‌ها به کمیتهٔ بین‌المللی صلیب سرخ (ICRC) و سازمان ملل (UN) نوشتند.</p>"
+    translate(page, "fa", title="اهداف", body=[("paragraph", RichText(text))])
+
+    persian = parse(client.get("/fa/aims/")).select_one("main .rich-text, main")
+    english = client.get("/aims/").content.decode()
+
+    assert [bdi.get_text() for bdi in persian.select("bdi")] == ["ICRC", "UN"]
+    assert "<bdi>" not in english
