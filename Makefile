@@ -54,12 +54,19 @@ fonts: install-dev node_modules/.package-lock.json
 	$(BIN)/python -m advocacy.subset_font
 
 # `make run` is for trying the site on one machine, so DEBUG is on and no secret is needed.
+# Family contact requests are encrypted as in production, with a key of this checkout's own in
+# .venv/ (never in the repository), unless the environment or .env gives one.
+DEV_KEY := $(VENV)/family-contact.key
+$(DEV_KEY): | $(VENV)/.runtime
+	$(BIN)/python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" > $@
+WITH_KEY = if [ -z "$$FAMILY_CONTACT_KEYS" ] && ! grep -qs '^FAMILY_CONTACT_KEYS=' .env; then \
+	export FAMILY_CONTACT_KEYS="$$(cat $(DEV_KEY))"; fi;
 run: export DEBUG := true
-run: install messages
-	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py load_demo_content --if-empty
-	$(BIN)/python manage.py ensure_admin
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+run: install messages $(DEV_KEY)
+	$(WITH_KEY) $(BIN)/python manage.py migrate --no-input
+	$(WITH_KEY) $(BIN)/python manage.py load_demo_content --if-empty
+	$(WITH_KEY) $(BIN)/python manage.py ensure_admin
+	$(WITH_KEY) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production: the environment (or .env) gives SECRET_KEY, DATABASE_URL and the rest. Static files
 # are collected with hashed, compressed names that whitenoise serves with immutable caching.

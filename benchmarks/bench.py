@@ -21,6 +21,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DATABASE = "advocacy_bench"
@@ -60,6 +62,7 @@ def environment(static_root):
         "PATH": os.environ["PATH"],
         "DJANGO_ENV_FILE": os.devnull,
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "FAMILY_CONTACT_KEYS": Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": f"{POSTGRES}/{DATABASE}",

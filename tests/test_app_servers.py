@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from cryptography.fernet import Fernet
 from django.contrib.auth import get_user_model
 from django.db import connection
 from wagtail.rich_text import RichText
@@ -48,6 +49,7 @@ def environment(tmp_path):
         "PATH": os.environ["PATH"],
         "DJANGO_ENV_FILE": os.devnull,
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "FAMILY_CONTACT_KEYS": Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from cryptography.fernet import Fernet
 from django.contrib.auth.models import Group
 from django.test import override_settings
 from django.urls import clear_url_caches
@@ -89,6 +90,7 @@ def test_plain_http_is_redirected_and_https_answers_with_hsts(client, home_page)
 
 PRODUCTION = {
     "SECRET_KEY": secrets.token_urlsafe(50),
+    "FAMILY_CONTACT_KEYS": Fernet.generate_key().decode(),
     "ALLOWED_HOSTS": "advocacy.example",
     "CSRF_TRUSTED_ORIGINS": "https://advocacy.example",
     "SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",

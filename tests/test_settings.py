@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 from advocacy.settings.base import BASE_DIR, SCHEMA
 
@@ -27,6 +28,7 @@ NAMES = [
     "STATIC_ROOT",
     "WAGTAILADMIN_BASE_URL",
     "TIME_ZONE",
+    "FAMILY_CONTACT_REQUESTS",
 ]
 
 READ_SETTINGS = f"""
@@ -36,12 +38,23 @@ print(json.dumps({{name: getattr(settings, name) for name in {NAMES!r}}}, defaul
 """
 
 
+# Every operator gives the family contact key (FAMILY_CONTACT_KEYS); tests of it remove it.
+KEY = Fernet.generate_key().decode()
+
+
 def run(*command, **variables):
-    """Run command in the project folder with only the given variables (and no .env file)."""
+    """Run command in the project folder with only the given variables (and no .env file);
+    a variable given as None is left out."""
+    environment = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_ENV_FILE": os.devnull,
+        "FAMILY_CONTACT_KEYS": KEY,
+        **variables,
+    }
     return subprocess.run(
         command,
         cwd=BASE_DIR,
-        env={"PATH": os.environ["PATH"], "DJANGO_ENV_FILE": os.devnull, **variables},
+        env={name: value for name, value in environment.items() if value is not None},
         capture_output=True,
         text=True,
         timeout=60,
@@ -248,3 +261,21 @@ def test_a_cloudflare_zone_without_its_token_stops_start_up():
     result = run_python("import django; django.setup()", DEBUG="true", CLOUDFLARE_ZONE_ID="zone")
 
     assert_stops_with_one_line(result, "CLOUDFLARE_API_TOKEN")
+
+
+def test_family_contact_requests_without_a_key_stop_start_up_naming_the_variable():
+    result = run_python("import django; django.setup()", DEBUG="true", FAMILY_CONTACT_KEYS=None)
+
+    assert_stops_with_one_line(result, "FAMILY_CONTACT_KEYS")
+
+
+def test_a_malformed_family_contact_key_stops_start_up():
+    result = run_python("import django; django.setup()", DEBUG="true", FAMILY_CONTACT_KEYS="short")
+
+    assert_stops_with_one_line(result, "FAMILY_CONTACT_KEYS", "Fernet")
+
+
+def test_the_site_starts_without_a_key_once_family_contact_requests_are_off():
+    values = read_settings(DEBUG="true", FAMILY_CONTACT_KEYS=None, FAMILY_CONTACT_REQUESTS="false")
+
+    assert values["FAMILY_CONTACT_REQUESTS"] is False

@@ -54,6 +54,9 @@ SCHEMA = {
     "CLIENT_IP_HEADER": (str, "REMOTE_ADDR"),
     "TIME_ZONE": (str, "UTC"),
     "LOG_LEVEL": (str, "INFO"),
+    "FAMILY_CONTACT_REQUESTS": (str, "true"),
+    "FAMILY_CONTACT_KEYS": (list, []),
+    "FAMILY_CONTACT_RETENTION_MONTHS": (int, 24),
 }
 
 env = environ.Env(**SCHEMA)
@@ -366,6 +369,29 @@ ADMIN_CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+# Family contact requests (campaigns.FamilyContactPage): the personal fields are encrypted with
+# the first of FAMILY_CONTACT_KEYS and read with any of them, so a new key is put first and the
+# old one kept until `manage.py rotate_family_contact_keys` has re-encrypted every request.
+FAMILY_CONTACT_REQUESTS = _boolean("FAMILY_CONTACT_REQUESTS", True)
+FAMILY_CONTACT_KEYS = [key.strip() for key in _value("FAMILY_CONTACT_KEYS") if key.strip()]
+if FAMILY_CONTACT_REQUESTS:
+    if not FAMILY_CONTACT_KEYS:
+        stop(
+            "FAMILY_CONTACT_KEYS is not set. Family contact requests are stored encrypted: give "
+            "a key (docs/deploy.md says how to make one) or set FAMILY_CONTACT_REQUESTS=false."
+        )
+    try:
+        from cryptography.fernet import Fernet
+
+        for _key in FAMILY_CONTACT_KEYS:
+            Fernet(_key)
+    except ValueError:
+        stop("FAMILY_CONTACT_KEYS holds a key that is not a Fernet key (32 url-safe base64 bytes).")
+# Closed requests are deleted this many months after they were closed (delete_closed_requests).
+FAMILY_CONTACT_RETENTION_MONTHS = _value("FAMILY_CONTACT_RETENTION_MONTHS")
+if FAMILY_CONTACT_RETENTION_MONTHS < 1:
+    stop("FAMILY_CONTACT_RETENTION_MONTHS must be at least 1.")
+
 # The full-page cache for anonymous readers (advocacy/page_cache.py); 0 turns it off.
 # Off with DEBUG unless asked for, so that template changes show at once while developing.
 PAGE_CACHE_SECONDS = _value("PAGE_CACHE_SECONDS")

@@ -6,6 +6,11 @@ import os
 # supplies its own key: a missing key is a start-up error everywhere else.
 os.environ.setdefault("DJANGO_ENV_FILE", os.devnull)
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+# Test-only keys for family contact requests (the second stands for a retired key).
+os.environ.setdefault(
+    "FAMILY_CONTACT_KEYS",
+    "dGVzdC1vbmx5LWtleS1mb3ItZmFtaWx5LWNvbnRhY3Q=,b2xkLXRlc3Qta2V5LW5vdC1mb3ItcHJvZHVjdGlvbiE=",
+)
 
 from .base import *  # noqa: E402, F403
 
