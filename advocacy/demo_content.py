@@ -217,9 +217,11 @@ PRIVACY = {
         ("heading", {"text": "What we do not keep", "anchor": "what-we-do-not-keep"}),
         (
             "paragraph",
-            "<p>The site sets no cookies for its readers and keeps no record of who reads "
-            "which page. It has no analytics, no advertising and no tracking, and your browser "
-            "fetches nothing from any other company: no fonts, maps, videos or share buttons "
+            "<p>The site sets no cookies for its readers, except one on the family contact "
+            "form, which only protects the form from forged requests, and it keeps no record "
+            "of who reads which page. It has no analytics, no advertising and no tracking, and "
+            "your browser fetches nothing from any other company: no fonts, maps, videos or "
+            "share buttons "
             "that would tell them about your visit. The links to share a page are plain links; "
             "nothing reaches those services unless you follow one.</p>",
         ),
@@ -228,6 +230,17 @@ PRIVACY = {
             "paragraph",
             "<p>Your e-mails are read by our staff and are passed to no one else without your "
             "agreement.</p>",
+        ),
+        (
+            "heading",
+            {"text": "If you ask us for news of a relative", "anchor": "if-you-ask-for-news"},
+        ),
+        (
+            "paragraph",
+            "<p>What you send on the family contact form is stored encrypted and read only by "
+            "our caseworkers. We share it with a humanitarian body such as the ICRC or the UN "
+            "only if you ticked that box. We delete it two years after we close your request, "
+            "or at once if you ask us to.</p>",
         ),
         ("heading", {"text": "Reading safely", "anchor": "reading-safely"}),
         (

@@ -42,10 +42,11 @@ class SiteData:
     sections: dict  # (model, locale id) -> the first live page of that type in that language
     private_paths: tuple  # the tree paths of pages with view restrictions
     privacy_pages: dict  # (site id, locale id) -> the live privacy page in that language
+    contact_forms: dict  # a campaign's tree path -> its live family contact form page
 
     @classmethod
     def build(cls):
-        from campaigns.models import AppealIndexPage, TimelinePage
+        from campaigns.models import AppealIndexPage, FamilyContactPage, TimelinePage
 
         from .models import SiteSettings
 
@@ -88,7 +89,12 @@ class SiteData:
         keys = {v.privacy_page.translation_key: v.site_id for v in saved if v.privacy_page}
         for page in Page.objects.live().filter(translation_key__in=keys):
             privacy_pages[keys[page.translation_key], page.locale_id] = page
+        contact_forms = {}
+        for form_page in FamilyContactPage.objects.live().order_by("path"):
+            if not _within(form_page.path, private_paths):
+                contact_forms.setdefault(form_page.path[: -Page.steplen], form_page)
         return cls(
+            contact_forms=contact_forms,
             sites=sites,
             locales=locales,
             site_settings=site_settings,
@@ -195,6 +201,10 @@ class SiteData:
         request.route_trail = (page.pk, trail)
         request.route_translations = (page.pk, translations.get(page.translation_key, []))
         return page.route(request, components[depth:])
+
+    def contact_form(self, campaign):
+        """The live family contact form below a campaign, if it has one."""
+        return self.contact_forms.get(campaign.path)
 
     def section(self, model, locale_id):
         return self.sections.get((model, locale_id))

@@ -104,6 +104,14 @@ def login_locked_out(request, original_response=None, credentials=None):
     return render(request, "account_locked.html", {"cooloff_minutes": minutes}, status=429)
 
 
+def csrf_failure(request, reason=""):
+    """A form sent without its security token (the page was open too long, or the browser
+    refuses cookies): say so plainly, in the reader's language, and how to send it again."""
+    template = loader.get_template("403_csrf.html")
+    context = {"site_name": settings.WAGTAIL_SITE_NAME}
+    return HttpResponse(template.render(context, request), status=403)
+
+
 def server_error(request):
     """The 500 page: rendered without context processors, so it never touches the database.
 

@@ -26,8 +26,13 @@ WEIGHED = {
     "timeline": "/timeline/",
     "FAQ": "/faq/",
     "appeal": "/appeals/family-visits-un-special-rapporteur/",
+    "family contact form": "/campaigns/family-contact/ask-for-news/",
+    # Persian pages also fetch the Persian font (static/fonts/), once per browser cache.
+    "Persian home": "/fa/",
+    "Persian campaign": "/fa/campaigns/family-contact/",
+    "Persian family contact form": "/fa/campaigns/family-contact/ask-for-news/",
 }
-LIGHTHOUSE_PAGES = ["home", "campaign", "FAQ", "appeal"]
+LIGHTHOUSE_PAGES = ["home", "campaign", "FAQ", "appeal", "Persian campaign", "family contact form"]
 # Lighthouse's scores move by a point or two from run to run; its authors advise the median.
 LIGHTHOUSE_RUNS = 3
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
@@ -96,6 +101,17 @@ def _lighthouse_run(url, scratch):
     return {c: round(categories[c]["score"] * 100) for c in CATEGORIES}
 
 
+def _goal_line(what, weight):
+    if weight is None:
+        return []
+    kb, count, _images = weight
+    met = "met" if kb <= WEIGHT_GOAL_KB and count <= REQUESTS_GOAL else "not met"
+    return [
+        f"- {what}, in at most {WEIGHT_GOAL_KB} KB and {REQUESTS_GOAL} requests: {met} "
+        f"({kb:.1f} KB, {count} requests)."
+    ]
+
+
 def section(weights, scores):
     lines = [
         "## What a reader's browser fetches (`make readers`)",
@@ -132,6 +148,9 @@ def section(weights, scores):
         f"- A campaign page in at most {WEIGHT_GOAL_KB} KB and {REQUESTS_GOAL} requests: "
         f"{'met' if kb <= WEIGHT_GOAL_KB and count <= REQUESTS_GOAL else 'not met'} "
         f"({kb:.1f} KB, {count} requests).",
+        *_goal_line(
+            "The Persian campaign page, with the Persian font", weights.get("Persian campaign")
+        ),
         "- 100 in every Lighthouse category: "
         + ("met." if not short else f"not met: {', '.join(short)}."),
     ]

@@ -19,6 +19,7 @@ from .models import (
     CampaignPage,
     CampaignUpdatePage,
     Development,
+    FamilyContactPage,
     Precision,
     TimelinePage,
 )
@@ -148,6 +149,72 @@ UPDATE = {
             "of the Red Cross oversee the visits.</p>",
         ),
     ],
+}
+
+# The request form below the campaign. Its privacy text matches the site's defaults
+# (FAMILY_CONTACT_RETENTION_MONTHS = 24) in words an operator can leave as they are.
+FAMILY_CONTACT_FORM = {
+    "title": "Ask for news of a relative",
+    "slug": "ask-for-news",
+    "intro": (
+        "<p>If you have lost touch with a relative who is, or was, in the Mojahedin-e Khalq, "
+        "tell us who you are looking for. We will try to find news of them and, if they want "
+        "it too, help you to be in contact again. Asking costs nothing and commits you to "
+        "nothing.</p>"
+    ),
+    "privacy": (
+        "<ul>"
+        "<li><b>Who sees it:</b> only a small number of our caseworkers, each named and "
+        "trained for this work. Your answers are stored encrypted, and every time one of them "
+        "opens a request it is recorded.</li>"
+        "<li><b>Who else:</b> no one, unless you tick the box that lets us share your request "
+        "with the International Committee of the Red Cross (ICRC) or the United Nations (UN). "
+        "We never pass it to any government or to the organisation your relative is in.</li>"
+        "<li><b>How long:</b> while we work on your request, and for two years after we close "
+        "it. Then it is deleted.</li>"
+        "<li><b>Changing your mind:</b> reply to our acknowledgement, or write to the address "
+        "at the foot of this page, and we will delete your request at once.</li>"
+        "</ul>"
+    ),
+    "thank_you": (
+        "<p>Thank you. Your request has reached us and is stored safely. One of our "
+        "caseworkers will read it and reply to you, in the language you chose, by the means you "
+        "gave us.</p>"
+        "<p>Finding news of someone can take time. If you want to add something or withdraw "
+        "your request, write to the address at the foot of this page.</p>"
+    ),
+}
+
+FAMILY_CONTACT_FORM_FA = {
+    "title": "درخواست خبر از یکی از بستگان",
+    "intro": (
+        "<p>اگر ارتباطتان با یکی از بستگانتان که عضو سازمان مجاهدین خلق است یا بوده بریده "
+        "شده، بگویید به دنبال چه کسی هستید. می‌کوشیم خبری از او بیابیم و اگر او هم بخواهد، "
+        "کمک کنیم دوباره با هم در ارتباط باشید. این درخواست هزینه‌ای ندارد و شما را به هیچ "
+        "کاری متعهد نمی‌کند.</p>"
+    ),
+    "privacy": (
+        "<ul>"
+        "<li><b>چه کسی آن را می‌بیند:</b> تنها شمار اندکی از مددکاران ما که نامشان مشخص است "
+        "و برای این کار آموزش دیده‌اند. پاسخ‌های شما رمزگذاری‌شده نگه داشته می‌شود و هر بار "
+        "که یکی از آنان درخواستی را باز کند، ثبت می‌شود.</li>"
+        "<li><b>چه کس دیگری:</b> هیچ‌کس، مگر آن‌که خانه‌ای را علامت بزنید که به ما اجازه "
+        "می‌دهد درخواستتان را با کمیتهٔ بین‌المللی صلیب سرخ (ICRC) یا سازمان ملل متحد (UN) "
+        "در میان بگذاریم. آن را هرگز به هیچ دولتی یا به سازمانی که خویشاوندتان در آن است "
+        "نمی‌دهیم.</li>"
+        "<li><b>تا کی:</b> تا زمانی که روی درخواستتان کار می‌کنیم، و تا دو سال پس از بستن "
+        "آن. پس از آن پاک می‌شود.</li>"
+        "<li><b>اگر نظرتان عوض شد:</b> به پیام تأیید ما پاسخ دهید، یا به نشانی پایین همین "
+        "صفحه بنویسید؛ درخواستتان را بی‌درنگ پاک می‌کنیم.</li>"
+        "</ul>"
+    ),
+    "thank_you": (
+        "<p>سپاس. درخواست شما به دست ما رسید و در جای امنی نگه داشته می‌شود. یکی از مددکاران "
+        "ما آن را می‌خواند و به زبانی که برگزیدید و از راهی که به ما دادید، به شما پاسخ "
+        "می‌دهد.</p>"
+        "<p>یافتن خبری از کسی ممکن است زمان ببرد. اگر می‌خواهید چیزی بیفزایید یا درخواستتان "
+        "را پس بگیرید، به نشانی پایین همین صفحه بنویسید.</p>"
+    ),
 }
 
 DEVELOPMENTS = [
@@ -298,6 +365,7 @@ def load(home, child_page, publish, log):
         CampaignUpdatePage(**{**UPDATE, "body": _body(UPDATE["body"], statement)}),
         log,
     )
+    child_page(campaign, FamilyContactPage(**FAMILY_CONTACT_FORM), log)
     child_page(
         home,
         TimelinePage(
@@ -522,6 +590,9 @@ def load_persian(home, translate, log):
             "body": _body(UPDATE_FA["body"], None),
         }
         translate(update.specific, "fa", fields, log)
+    form = campaign.get_children().filter(slug=FAMILY_CONTACT_FORM["slug"]).first()
+    if form is not None:
+        translate(form.specific, "fa", FAMILY_CONTACT_FORM_FA, log)
     for slug in ("timeline", "appeals"):
         section = home.get_children().filter(slug=slug).first()
         if section is not None:

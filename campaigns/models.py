@@ -1,6 +1,7 @@
 """Campaigns, their dated timeline of developments, and the appeals supporters act on."""
 
 import datetime
+import html
 from urllib.parse import quote
 
 from django import forms
@@ -206,7 +207,17 @@ class CampaignPage(TimelineFeedsMixin, SectionedBodyMixin, SitePage):
             .exclude(translation_key__in=in_body)
         )
         context["timeline_entries"] = self.timeline().latest(LATEST_ON_CAMPAIGN)
+        context["contact_form"] = self.contact_form()
         return context
+
+    def contact_form(self):
+        """The page where families ask for news of a relative, while requests are taken."""
+        if not settings.FAMILY_CONTACT_REQUESTS:
+            return None
+        data = site_data.current()
+        if data is not None:
+            return data.contact_form(self)
+        return FamilyContactPage.objects.child_of(self).live().public().first()
 
     @path("")
     def index_route(self, request):
@@ -844,7 +855,7 @@ class FamilyContactPage(RoutablePageMixin, SitePage):
         verbose_name = _("family contact form page")
 
     def get_summary(self):
-        return strip_tags(self.intro)[:SUMMARY_LENGTH]
+        return html.unescape(strip_tags(self.intro))[:SUMMARY_LENGTH]
 
     @path("")
     def form_route(self, request):
@@ -949,6 +960,13 @@ class ContactRequest(models.Model):
         verbose_name = _("family contact request")
         ordering = ["-created_at"]
         permissions = [("export_contactrequest", "Can export family contact requests")]
+        constraints = [
+            # The database holds the mutual consent rule too, against a queryset update().
+            models.CheckConstraint(
+                condition=~models.Q(status="contact_made") | models.Q(relative_consent=True),
+                name="contact_made_needs_relative_consent",
+            )
+        ]
 
     def __str__(self):
         # Never a name: this is what the audit log and the admin's messages show.

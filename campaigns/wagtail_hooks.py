@@ -6,12 +6,17 @@ from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
 from wagtail.models import Page, Revision
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from advocacy.translations import outdated
 
-from .models import Appeal, Development
+from . import caseworkers
+from .models import Appeal, ContactRequest, Development
+
+# Before anything asks for ContactRequest's policy, or Wagtail would make it a plain one.
+register_permission_policy(ContactRequest, caseworkers.CaseworkerPermissionPolicy(ContactRequest))
 
 PANEL_LENGTH = 10
 
@@ -154,3 +159,19 @@ def add_dashboard_panels(request, panels):
     panels.append(AppealActionsPanel())
     panels.append(ScheduledPanel())
     panels.append(OutdatedTranslationsPanel())
+
+
+@hooks.register("register_admin_viewset")
+def register_contact_request_register():
+    return caseworkers.ContactRequestViewSet("family_contact_requests")
+
+
+@hooks.register("register_log_actions")
+def register_contact_request_actions(actions):
+    actions.register_action(caseworkers.VIEW_ACTION, _("View"), _("Viewed"))
+    actions.register_action(caseworkers.EXPORT_ACTION, _("Export"), _("Exported"))
+    actions.register_action(
+        caseworkers.EXPIRE_ACTION,
+        _("Delete after retention"),
+        _("Deleted at the end of its retention period"),
+    )

@@ -105,3 +105,20 @@ def test_feeds_are_advertised_in_the_page_head(client, entries):
         "application/rss+xml",
         "application/atom+xml",
     ]
+
+
+def test_each_language_has_its_own_feed_of_its_own_entries(client, home_page, campaign, entries):
+    from campaigns.models import TimelinePage
+    from tests.builders import translate, translate_snippet
+
+    translate(home_page, "fa", title="سازمان آزمایشی")
+    translate(TimelinePage.objects.get(), "fa")
+    translate_snippet(entries["baghdad"], "fa", headline="دیدار خانواده‌ها در بغداد")
+
+    channel, items = rss_items(client, "/fa/timeline/feed/rss/")
+
+    assert channel.findtext("language") == "fa"
+    assert channel.findtext("link") == "http://testserver/fa/timeline/"
+    assert [item.findtext("title") for item in items] == ["دیدار خانواده‌ها در بغداد"]
+    english_channel, _items = rss_items(client, "/timeline/feed/rss/")
+    assert english_channel.findtext("language") == "en"

@@ -167,6 +167,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
 ]
 
+# Forms refused for a missing or stale security token get a page readers understand.
+CSRF_FAILURE_VIEW = "advocacy.views.csrf_failure"
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before everything else but HTTPS: a cached page is stored with all its headers (the CSP

@@ -1,0 +1,402 @@
+"""The register of family contact requests, for the Caseworkers group only.
+
+Caseworkers list, filter, search, open, update, export and delete (on withdrawal) requests.
+Every view, change and export of a request is written to Wagtail's audit log; the log stores
+who, when, what was done and the request's number ("Request 12"), never its contents.
+"""
+
+import datetime
+import functools
+import uuid
+
+import django_filters
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.defaults import permission_denied
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.views import generic
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import log
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.utils.urlpatterns import decorate_urlpatterns
+
+from advocacy.search import normalise
+
+from .models import ContactRequest
+
+CASEWORKERS = "Caseworkers"
+
+VIEW_ACTION = "campaigns.contact_request.view"
+EXPORT_ACTION = "campaigns.contact_request.export"
+EXPIRE_ACTION = "campaigns.contact_request.expire"
+
+# The fields a search looks in. They are encrypted, so the search decrypts them in Python for
+# every request that passes the filters: the register holds open requests and closed ones for
+# FAMILY_CONTACT_RETENTION_MONTHS, a few hundred at most, which take well under a second.
+SEARCHED_FIELDS = (
+    "requester_name",
+    "email",
+    "phone",
+    "country",
+    "relative_name",
+    "relative_other_names",
+    "relative_last_place",
+)
+
+# The requester's answers, shown to caseworkers as text and never as form fields. The form's
+# own labels speak to the requester ("your name"); these speak about them.
+ANSWERS = {
+    "created_at": _("Received"),
+    "requester_name": _("Requester's name"),
+    "relationship": _("Relationship to the relative"),
+    "email": _("Requester's e-mail address"),
+    "phone": _("Requester's telephone number"),
+    "country": _("Country the requester lives in"),
+    "preferred_language": _("Language the requester prefers"),
+    "relative_name": _("Relative's name"),
+    "relative_other_names": _("Other names the relative has used"),
+    "relative_year": _("Year the relative joined, or of the last contact (roughly)"),
+    "relative_last_place": _("Where the relative was last known to be"),
+    "message": _("Message"),
+    "would_travel": _("Would travel to visit them"),
+    "consent_contact": _("May be contacted by the organisation"),
+    "consent_share": _("Request may be shared with named humanitarian bodies"),
+}
+
+EXPORTED_FIELDS = (
+    "id",
+    "created_at",
+    "status",
+    "assigned_to",
+    "closed_at",
+    "requester_name",
+    "relationship",
+    "email",
+    "phone",
+    "country",
+    "preferred_language",
+    "relative_name",
+    "relative_other_names",
+    "relative_year",
+    "relative_last_place",
+    "message",
+    "would_travel",
+    "consent_contact",
+    "consent_share",
+    "relative_consent",
+    "relative_consent_on",
+    "notes",
+)
+
+
+def caseworkers():
+    """The active members of the Caseworkers group: the only people a request is assigned to."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=CASEWORKERS)
+        .distinct()
+        .order_by("first_name", "last_name", get_user_model().USERNAME_FIELD)
+    )
+
+
+def display_name(user):
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def yes_no(value):
+    return gettext("Yes") if value else gettext("No")
+
+
+def searchable(text):
+    """text in one spelling for matching: Persian letters and digits as advocacy.search
+    normalises them, any case folded."""
+    return normalise(text).casefold()
+
+
+class CaseworkerPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions, given only to members of the Caseworkers group.
+
+    Requests hold the names and whereabouts of vulnerable people and of the families looking
+    for them. Data protection asks that only the people who work on them see them (least
+    privilege), so a permission alone is not enough: a superuser, or anyone given the
+    permissions directly, must also be added to the group, which makes the list of people who
+    can read requests the group's member list, visible in one place. Nobody adds requests here
+    (they come only from the public form), and with FAMILY_CONTACT_REQUESTS off nobody has any
+    permission.
+    """
+
+    def is_caseworker(self, user):
+        if not (settings.FAMILY_CONTACT_REQUESTS and user.is_authenticated and user.is_active):
+            return False
+        if not hasattr(user, "_is_caseworker"):
+            user._is_caseworker = user.groups.filter(name=CASEWORKERS).exists()
+        return user._is_caseworker
+
+    def user_has_permission(self, user, action):
+        return (
+            action != "add"
+            and self.is_caseworker(user)
+            and super().user_has_permission(user, action)
+        )
+
+    def users_with_any_permission(self, actions):
+        actions = [action for action in actions if action != "add"]
+        if not (settings.FAMILY_CONTACT_REQUESTS and actions):
+            return get_user_model().objects.none()
+        return super().users_with_any_permission(actions).filter(groups__name=CASEWORKERS)
+
+
+def register_view(view):
+    """The register does not exist (404) while FAMILY_CONTACT_REQUESTS is off, and refuses
+    signed-in non-caseworkers with a plain 403 rather than Wagtail's redirect to the dashboard,
+    so that every refusal shows as one in the server's logs."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not settings.FAMILY_CONTACT_REQUESTS:
+            raise Http404
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as refusal:
+            return permission_denied(request, refusal)
+
+    return wrapper
+
+
+class ContactRequestFilterSet(WagtailFilterSet):
+    assigned_to = django_filters.ModelChoiceFilter(
+        label=_("Caseworker"),
+        queryset=lambda request: caseworkers(),
+        null_label=_("Nobody yet"),
+    )
+
+    class Meta:
+        model = ContactRequest
+        fields = [
+            "status",
+            "assigned_to",
+            "preferred_language",
+            "would_travel",
+            "consent_share",
+            "relative_consent",
+        ]
+
+
+def neutralise_formula(text):
+    """Text a spreadsheet would run as a formula (=, +, -, @) starts with an apostrophe: the
+    values were typed by strangers on the public form."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class ContactRequestIndexView(generic.IndexView):
+    # Search by decrypting (search_queryset); CSV only, since XLSX needs openpyxl.
+    is_searchable = True
+    FORMATS = (SpreadsheetExportMixin.FORMAT_CSV,)
+    custom_value_preprocess = {
+        **SpreadsheetExportMixin.custom_value_preprocess,
+        datetime.datetime: {
+            SpreadsheetExportMixin.FORMAT_CSV: lambda value: timezone.localtime(value).strftime(
+                "%Y-%m-%d %H:%M"
+            )
+        },
+        bool: {SpreadsheetExportMixin.FORMAT_CSV: yes_no},
+        str: {SpreadsheetExportMixin.FORMAT_CSV: neutralise_formula},
+    }
+    custom_field_preprocess = {
+        "assigned_to": {SpreadsheetExportMixin.FORMAT_CSV: display_name},
+    }
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export and not self.user_has_permission("export"):
+            raise PermissionDenied
+        return super().get(request, *args, **kwargs)
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("assigned_to")
+
+    @cached_property
+    def columns(self):
+        title_column = self._get_title_column_class(TitleColumn)
+        return [
+            title_column("id", label=_("Number"), sort_key="id", get_url=self.get_edit_url),
+            DateColumn("created_at", label=_("Received"), sort_key="created_at"),
+            Column("get_status_display", label=_("Status"), sort_key="status"),
+            Column(
+                "assigned_to", label=_("Caseworker"), accessor=lambda r: display_name(r.assigned_to)
+            ),
+            Column("get_preferred_language_display", label=_("Preferred language")),
+            Column(
+                "would_travel", label=_("Would travel"), accessor=lambda r: yes_no(r.would_travel)
+            ),
+            Column(
+                "consent_contact",
+                label=_("May contact"),
+                accessor=lambda r: yes_no(r.consent_contact),
+            ),
+            Column(
+                "consent_share", label=_("May share"), accessor=lambda r: yes_no(r.consent_share)
+            ),
+            Column(
+                "relative_consent",
+                label=_("Relative consents"),
+                accessor=lambda r: yes_no(r.relative_consent),
+            ),
+        ]
+
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        words = searchable(self.search_query).split()
+        matching = [
+            request.pk
+            for request in queryset.select_related(None).only("pk", *SEARCHED_FIELDS)
+            if all(
+                word in searchable(" ".join(getattr(request, name) for name in SEARCHED_FIELDS))
+                for word in words
+            )
+        ]
+        return queryset.filter(pk__in=matching)
+
+    @cached_property
+    def show_export_buttons(self):
+        return bool(self.list_export) and self.user_has_permission("export")
+
+    @cached_property
+    def header_more_buttons(self):
+        xlsx = self.xlsx_export_url
+        return [button for button in super().header_more_buttons if button.url != xlsx]
+
+    def to_row_dict(self, item):
+        row = super().to_row_dict(item)
+        row["status"] = item.get_status_display()
+        row["preferred_language"] = item.get_preferred_language_display()
+        return row
+
+    def write_csv_response(self, queryset):
+        requests = list(queryset)
+        # One entry per request, so that each request's history shows it left the system;
+        # one uuid ties the entries of one export together.
+        export = uuid.uuid4()
+        with transaction.atomic():
+            for request in requests:
+                log(request, EXPORT_ACTION, user=self.request.user, uuid=export)
+        return super().write_csv_response(requests)
+
+    def get_heading(self, queryset, field):
+        return str(self.export_headings[field])
+
+
+class ContactRequestForm(WagtailAdminModelForm):
+    """The caseworkers' part of a request. The model's clean() refuses "contact made" without
+    the relative's consent, as a form error on the status."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        assigned_to = self.fields["assigned_to"]
+        assigned_to.queryset = caseworkers()
+        assigned_to.label_from_instance = display_name
+
+
+class AnswerPanel(FieldPanel):
+    """One of the requester's answers, shown as text: caseworkers record their own work and
+    never change what a family told us."""
+
+    def __init__(self, field_name, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(field_name, **kwargs)
+
+    def format_value_for_display(self, value):
+        if isinstance(value, bool):
+            return yes_no(value)
+        if isinstance(value, datetime.datetime):
+            return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        return super().format_value_for_display(value)
+
+
+class ContactRequestEditView(generic.EditView):
+    delete_item_label = _("Withdraw and delete")
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        log(self.object, VIEW_ACTION, user=request.user)
+        return response
+
+    def form_invalid(self, form):
+        # The page shown again holds the request's answers: that is a view too.
+        log(self.object, VIEW_ACTION, user=self.request.user)
+        return super().form_invalid(form)
+
+
+class ContactRequestDeleteView(generic.DeleteView):
+    page_title = _("Withdraw and delete")
+    success_message = _("%(object)s withdrawn and deleted.")
+
+    @property
+    def confirmation_message(self):
+        return gettext(
+            "The requester has withdrawn this request. Deleting it removes everything they "
+            "told us and everything recorded about it, at once. This cannot be undone."
+        )
+
+
+class ContactRequestViewSet(ModelViewSet):
+    model = ContactRequest
+    icon = "group"
+    menu_label = _("Family contact requests")
+    menu_order = 250
+    add_to_admin_menu = True
+    # Requests come only from the public form; nothing copies them or indexes their links.
+    copy_view_enabled = False
+    add_to_reference_index = False
+    index_view_class = ContactRequestIndexView
+    edit_view_class = ContactRequestEditView
+    delete_view_class = ContactRequestDeleteView
+    delete_template_name = "campaigns/admin/caseworkers/confirm_delete.html"
+    filterset_class = ContactRequestFilterSet
+    ordering = ["-created_at"]
+    list_per_page = 50
+    list_export = list(EXPORTED_FIELDS)
+    export_headings = {
+        **{
+            name: capfirst(ContactRequest._meta.get_field(name).verbose_name)
+            for name in EXPORTED_FIELDS
+        },
+        **ANSWERS,
+        "id": _("Number"),
+        "closed_at": _("Closed"),
+    }
+    export_filename = "family-contact-requests"
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [AnswerPanel(name, heading=label) for name, label in ANSWERS.items()],
+                heading=_("The request"),
+            ),
+            FieldPanel("status"),
+            FieldPanel("assigned_to"),
+            FieldPanel("relative_consent"),
+            FieldPanel("relative_consent_on"),
+            FieldPanel("notes"),
+        ],
+        base_form_class=ContactRequestForm,
+    )
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(**{"add_url_name": None, **kwargs})
+
+    def get_urlpatterns(self):
+        urlpatterns = [pattern for pattern in super().get_urlpatterns() if pattern.name != "add"]
+        return decorate_urlpatterns(urlpatterns, register_view)

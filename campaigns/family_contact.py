@@ -1,0 +1,438 @@
+"""The family contact request form (campaigns.FamilyContactPage): its form, its two views and its
+defences against spam and abuse, none of which needs a third-party service or JavaScript.
+
+- A honeypot field people never see: a request that fills it is answered as if it were sent,
+  and nothing is stored.
+- A signed start time (TimestampSigner) in the form: a request sent sooner than
+  FAMILY_CONTACT_MIN_SECONDS after the form was shown, or with a token that is missing, altered
+  or over a day old, is shown again with everything kept and a fresh start time.
+- A per-address limit: FAMILY_CONTACT_RATE_LIMIT requests per FAMILY_CONTACT_RATE_WINDOW
+  seconds. The cache key is an HMAC of the address (never the address itself) and expires with
+  the window, so nothing about an address outlives it.
+
+Both views send `Cache-Control: private, no-store`: the page cache never keeps them, and the
+form page's only cookie is Django's CSRF cookie.
+"""
+
+import hashlib
+import hmac
+import logging
+import re
+import time
+
+from axes.helpers import get_client_ip_address
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.http import Http404, HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from advocacy.dates import persian_digits
+from advocacy.models import SiteSettings
+
+from .models import ContactRequest
+
+logger = logging.getLogger(__name__)
+
+# Defaults; each can be set in settings (the tests lower the fill time).
+MIN_SECONDS = 5
+TOKEN_MAX_AGE = 24 * 60 * 60
+RATE_LIMIT = 5
+RATE_WINDOW = 60 * 60
+
+SIGNER_SALT = "campaigns.family_contact.started"
+RATE_KEY_PREFIX = "family-contact:rate:"
+EARLIEST_YEAR = 1950
+# Persian and Arabic-Indic digits, as phones and keyboards type them, read as 0-9.
+ASCII_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+PHONE = re.compile(r"^\+?[0-9 ().\-]+$")
+TEXT_MAX = 200
+MESSAGE_MAX = 5000
+
+
+def _setting(name, default):
+    return getattr(settings, f"FAMILY_CONTACT_{name}", default)
+
+
+def _local(number):
+    """A number in the digits of the page's language."""
+    return persian_digits(number) if translation.get_language() == "fa" else str(number)
+
+
+# The fill-time token
+
+
+def started_token(started=None):
+    """A signed record of when the form was shown (now, unless started is given)."""
+    started = int(time.time() if started is None else started)
+    return signing.TimestampSigner(salt=SIGNER_SALT).sign(str(started))
+
+
+def seconds_since_start(token):
+    """Seconds since the form was shown, or None if the token is missing, altered or expired."""
+    try:
+        started = int(
+            signing.TimestampSigner(salt=SIGNER_SALT).unsign(
+                token or "", max_age=_setting("TOKEN_MAX_AGE", TOKEN_MAX_AGE)
+            )
+        )
+    except (signing.BadSignature, ValueError):
+        return None
+    elapsed = time.time() - started
+    if elapsed > _setting("TOKEN_MAX_AGE", TOKEN_MAX_AGE) or elapsed < 0:
+        return None
+    return elapsed
+
+
+# The per-address rate limit
+
+
+def rate_key(request):
+    """The cache key for the request's address: a keyed hash, so the address is not in it."""
+    address = get_client_ip_address(request) or ""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"family-contact:{address}".encode(), hashlib.sha256
+    )
+    return RATE_KEY_PREFIX + digest.hexdigest()
+
+
+def rate_limited(request):
+    return cache.get(rate_key(request), 0) >= _setting("RATE_LIMIT", RATE_LIMIT)
+
+
+def count_request(request):
+    """One more request from this address; the count disappears when the window ends."""
+    key, window = rate_key(request), _setting("RATE_WINDOW", RATE_WINDOW)
+    cache.add(key, 0, timeout=window)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between the two calls: a new window starts
+        cache.set(key, 1, timeout=window)
+
+
+# The form
+
+
+class RequestForm(forms.Form):
+    requester_name = forms.CharField(
+        label=_("Your name"),
+        max_length=TEXT_MAX,
+        error_messages={"required": _("Enter your name.")},
+    )
+    relationship = forms.CharField(
+        label=_("Your relationship to them"),
+        help_text=_("For example: mother, brother, cousin, friend."),
+        max_length=TEXT_MAX,
+        error_messages={"required": _("Enter how you are related to them.")},
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_("Give an e-mail address, a telephone number or both."),
+        required=False,
+        max_length=254,
+        error_messages={
+            "invalid": _("Enter an e-mail address in the form name@example.com."),
+        },
+    )
+    phone = forms.CharField(
+        label=_("Telephone number"),
+        help_text=_("With the country code, for example +44 20 7946 0123."),
+        required=False,
+        max_length=40,
+    )
+    country = forms.CharField(
+        label=_("Country where you live"),
+        max_length=TEXT_MAX,
+        error_messages={"required": _("Enter the country where you live.")},
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Language you would like us to use"),
+        choices=ContactRequest.Language.choices,
+        initial=ContactRequest.Language.PERSIAN,
+        error_messages={"invalid_choice": _("Choose one of the languages in the list.")},
+    )
+    relative_name = forms.CharField(
+        label=_("Your relative's name"),
+        max_length=TEXT_MAX,
+        error_messages={"required": _("Enter your relative's name.")},
+    )
+    relative_other_names = forms.CharField(
+        label=_("Other names they have used (if you know them)"),
+        help_text=_("For example a name used in the organisation, or a different spelling."),
+        required=False,
+        max_length=TEXT_MAX,
+    )
+    relative_year = forms.CharField(
+        label=_("Year they joined, or you were last in contact (roughly)"),
+        help_text=_("A year in the Western (Gregorian) calendar, for example 1998."),
+        required=False,
+        max_length=10,
+    )
+    relative_last_place = forms.CharField(
+        label=_("Where they were last known to be (if you know)"),
+        help_text=_("A town, a camp or a country."),
+        required=False,
+        max_length=TEXT_MAX,
+    )
+    message = forms.CharField(
+        label=_("Anything else we should know (if you wish)"),
+        required=False,
+        max_length=MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    would_travel = forms.BooleanField(
+        label=_("I would travel to visit them if a safe visit could be arranged"),
+        required=False,
+    )
+    consent_contact = forms.BooleanField(
+        label=_("I agree that the organisation may contact me about this request"),
+        help_text=_("We cannot act on a request without a way to reply to you."),
+        error_messages={
+            "required": _("Tick this box so that we can contact you: we cannot act without it.")
+        },
+    )
+    consent_share = forms.BooleanField(
+        label=_(
+            "I agree that my request may be shared with the International Committee of the Red "
+            "Cross (ICRC) or the United Nations (UN), if that could help"
+        ),
+        help_text=_("You can leave this unticked: we will then keep your request to ourselves."),
+        required=False,
+    )
+    # The honeypot: hidden from people (CSS, aria-hidden, out of the tab order).
+    website = forms.CharField(label=_("Leave this empty"), required=False, max_length=TEXT_MAX)
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.CharField) and field.max_length:
+                field.error_messages["max_length"] = ngettext_lazy(
+                    "Shorten this to at most %(limit_value)s character.",
+                    "Shorten this to at most %(limit_value)s characters.",
+                    "limit_value",
+                )
+            if isinstance(field, forms.CharField):
+                # Latin names typed on the Persian page (and the reverse) keep their direction;
+                # addresses and numbers read left to right.
+                field.widget.attrs["dir"] = "ltr" if name in ("email", "phone") else "auto"
+        autocomplete = {
+            "requester_name": "name",
+            "email": "email",
+            "phone": "tel",
+            "country": "country-name",
+            "relationship": "off",
+            "relative_name": "off",
+            "relative_other_names": "off",
+            "relative_last_place": "off",
+            "website": "off",
+        }
+        for name, value in autocomplete.items():
+            self.fields[name].widget.attrs["autocomplete"] = value
+        self.fields["phone"].widget.input_type = "tel"
+        self.fields["relative_year"].widget.attrs["inputmode"] = "numeric"
+        self.fields["website"].widget.attrs["tabindex"] = "-1"
+        # The server says when a message is too long; a browser would cut a pasted one short.
+        self.fields["message"].widget.attrs.pop("maxlength", None)
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].translate(ASCII_DIGITS).strip()
+        digits = sum(character.isdigit() for character in phone)
+        if phone and (not PHONE.match(phone) or not 6 <= digits <= 20):
+            raise forms.ValidationError(
+                _("Enter a telephone number in digits, for example +44 20 7946 0123.")
+            )
+        return phone
+
+    def clean_relative_year(self):
+        text = self.cleaned_data["relative_year"].translate(ASCII_DIGITS).strip()
+        if not text:
+            return ""
+        this_year = timezone.localdate().year
+        if not re.fullmatch(r"[0-9]{4}", text):
+            raise forms.ValidationError(
+                _("Enter a year as four digits, between %(earliest)s and %(latest)s."),
+                params={"earliest": _local(EARLIEST_YEAR), "latest": _local(this_year)},
+            )
+        year = int(text)
+        # A Solar Hijri year (1329 is 1950): say which Western years it spans.
+        if EARLIEST_YEAR - 621 <= year <= this_year - 621:
+            raise forms.ValidationError(
+                _(
+                    "%(year)s looks like a year of the Persian calendar: in the Western calendar "
+                    "it is %(first)s or %(second)s. Enter the Western year."
+                ),
+                params={
+                    "year": _local(year),
+                    "first": _local(year + 621),
+                    "second": _local(year + 622),
+                },
+            )
+        if not EARLIEST_YEAR <= year <= this_year:
+            raise forms.ValidationError(
+                _("Enter a year between %(earliest)s and %(latest)s."),
+                params={"earliest": _local(EARLIEST_YEAR), "latest": _local(this_year)},
+            )
+        return text
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors.get("email") and not self.errors.get("phone"):
+            if not cleaned.get("email") and not cleaned.get("phone"):
+                message = _("Give an e-mail address or a telephone number, so that we can reply.")
+                self.add_error("email", message)
+                self.add_error("phone", message)
+        elapsed = seconds_since_start(cleaned.get("started"))
+        if elapsed is None or elapsed < _setting("MIN_SECONDS", MIN_SECONDS):
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    _(
+                        "Your request has not been sent yet. Please check your answers and "
+                        "send it again."
+                    ),
+                    code="too_fast",
+                ),
+            )
+        return cleaned
+
+    def summary(self):
+        """(field id, message) for the error summary; the field id is None for the form's own."""
+        entries = [(None, message) for message in self.non_field_errors()]
+        for field in self:
+            for message in field.errors:
+                if message not in [shown for _id, shown in entries]:
+                    entries.append((field.auto_id, message))
+        return entries
+
+    def timing_refused(self):
+        if not self.is_bound:
+            return False
+        return any(error.code == "too_fast" for error in self.non_field_errors().as_data())
+
+    def caught_in_honeypot(self):
+        return bool(self.data.get("website", "").strip())
+
+    def fieldsets(self):
+        """(legend, bound fields) for each part of the form, in order."""
+        return [
+            (
+                _("About you"),
+                ["requester_name", "relationship", "email", "phone", "country"]
+                + ["preferred_language"],
+            ),
+            (
+                _("About your relative"),
+                ["relative_name", "relative_other_names", "relative_year"]
+                + ["relative_last_place", "message", "would_travel"],
+            ),
+            (_("Your consent"), ["consent_contact", "consent_share"]),
+        ]
+
+    def save(self, language):
+        data = self.cleaned_data
+        return ContactRequest.objects.create(
+            language=language,
+            **{name: data[name] for name in self.fields if name not in ("website", "started")},
+        )
+
+
+# The views
+
+
+def _private(response, index=True):
+    patch_cache_control(response, private=True, no_store=True)
+    if not index:
+        response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _render(page, request, form, status=200, refused_for_rate=False):
+    started = form.data.get("started") if form.is_bound else None
+    if seconds_since_start(started) is None or refused_for_rate or form.timing_refused():
+        # A fresh start time, so that sending again works; every answer stays as typed.
+        started = started_token()
+    response = page.render(
+        request,
+        template="campaigns/family_contact_page.html",
+        context_overrides={
+            "form": form,
+            "fieldsets": [
+                (legend, [form[name] for name in names]) for legend, names in form.fieldsets()
+            ],
+            "errors": form.summary() if form.is_bound else [],
+            "started": started,
+            "rate_limited": refused_for_rate,
+            "retry_minutes": _local(_setting("RATE_WINDOW", RATE_WINDOW) // 60),
+        },
+    )
+    response.status_code = status
+    if refused_for_rate:
+        response["Retry-After"] = str(_setting("RATE_WINDOW", RATE_WINDOW))
+    return _private(response)
+
+
+def form_view(page, request):
+    if not settings.FAMILY_CONTACT_REQUESTS:
+        raise Http404("Family contact requests are turned off")
+    if request.method != "POST":
+        return _render(page, request, RequestForm())
+    form = RequestForm(request.POST)
+    if rate_limited(request):
+        # Shown again unchecked (its answers kept), with when to try again.
+        kept = RequestForm(initial=request.POST.dict())
+        return _render(page, request, kept, status=429, refused_for_rate=True)
+    if form.caught_in_honeypot():
+        # Answered as if sent, so that a robot learns nothing; nothing is kept.
+        count_request(request)
+        return _sent_redirect(page, request)
+    if not form.is_valid():
+        return _render(page, request, form, status=400)
+    contact_request = form.save(language=page.locale.language_code)
+    count_request(request)
+    send_acknowledgement(contact_request, page)
+    return _sent_redirect(page, request)
+
+
+def _sent_redirect(page, request):
+    url = page.get_url(request) + page.reverse_subpage("sent")
+    return _private(HttpResponseRedirect(url, status=303))
+
+
+def sent_view(page, request):
+    if not settings.FAMILY_CONTACT_REQUESTS:
+        raise Http404("Family contact requests are turned off")
+    response = page.render(request, template="campaigns/family_contact_sent.html")
+    return _private(response, index=False)
+
+
+# The acknowledgement
+
+
+def send_acknowledgement(contact_request, page):
+    """A short e-mail saying the request arrived, if the requester agreed to be contacted and
+    gave an address. It repeats none of their answers; a failure loses nothing."""
+    if not (contact_request.consent_contact and contact_request.email):
+        return
+    language = contact_request.preferred_language
+    if language not in ("en", "fa"):
+        language = page.locale.language_code
+    with translation.override(language):
+        subject = str(_("We have received your request"))
+        body = render_to_string(
+            "campaigns/emails/family_contact_acknowledgement.txt",
+            {"organisation": SiteSettings.for_site(page.get_site())},
+        )
+    try:
+        send_mail(subject, body, None, [contact_request.email])
+    except Exception as error:  # noqa: BLE001 - the request is stored; the mail is a courtesy
+        # The error's type only: SMTP errors can carry the address.
+        logger.error(  # noqa: TRY400
+            "Could not send the acknowledgement of %s (%s)", contact_request, type(error).__name__
+        )

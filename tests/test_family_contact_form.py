@@ -1,0 +1,475 @@
+"""The family contact request form: what is stored (encrypted), what each mistake is told, and
+how spam and abuse are refused without losing a person's answers."""
+
+import io
+import time
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+from campaigns import family_contact
+from campaigns.models import ContactRequest, FamilyContactPage
+from tests.builders import make_campaign, make_campaign_index, publish, translate
+from tests.html import parse
+from tests.test_valid_html import checker as vnu_checker
+from tests.test_valid_html import errors_in
+
+pytestmark = pytest.mark.django_db
+
+# The Nu HTML Checker, as tests/test_valid_html.py finds it (or skips).
+checker = vnu_checker
+
+ANSWERS = {
+    "requester_name": "Maryam Tahmasebi",
+    "relationship": "sister",
+    "email": "maryam@example.com",
+    "phone": "",
+    "country": "Germany",
+    "preferred_language": "fa",
+    "relative_name": "Reza Tahmasebi",
+    "relative_other_names": "Brother Ali",
+    "relative_year": "1998",
+    "relative_last_place": "Camp Ashraf",
+    "message": "He wrote to us last from Baghdad.",
+    "would_travel": "on",
+    "consent_contact": "on",
+}
+
+
+@pytest.fixture
+def form_page(home_page):
+    campaign = make_campaign(make_campaign_index(home_page))
+    page = FamilyContactPage(
+        title="Ask for news of a relative",
+        slug="ask-for-news",
+        intro="<p>Tell us who you are looking for.</p>",
+        privacy="<p>Only our caseworkers read your request.</p>",
+        thank_you="<p>We will reply within four weeks.</p>",
+    )
+    campaign.add_child(instance=page)
+    return publish(page)
+
+
+@pytest.fixture
+def persian_form_page(form_page, home_page):
+    translate(home_page, "fa", title="سازمان آزمایشی")
+    campaign = form_page.get_parent().specific
+    translate(campaign.get_parent().specific, "fa", title="کارزارها")
+    translate(campaign, "fa", title="ارتباط خانوادگی")
+    return translate(form_page, "fa", title="درخواست خبر از یکی از بستگان")
+
+
+def a_while_ago():
+    return family_contact.started_token(time.time() - 60)
+
+
+def send(client, page_url, answers=None, address="192.0.2.10", **overrides):
+    data = {**ANSWERS, "started": a_while_ago(), **(answers or {}), **overrides}
+    data = {name: value for name, value in data.items() if value is not None}
+    return client.post(page_url, data, REMOTE_ADDR=address)
+
+
+URL = "/campaigns/family-contact/ask-for-news/"
+SENT = URL + "sent/"
+
+
+def errors(response):
+    page = parse(response)
+    return {
+        element["id"].removesuffix("_error"): element.get_text(" ", strip=True)
+        for element in page.select(".error-message")
+    }
+
+
+def kept_answers(response):
+    page = parse(response)
+    values = {field["name"]: field.get("value", "") for field in page.select("form input")}
+    values.update(
+        {
+            field["name"]: field.get_text().removeprefix("\n")
+            for field in page.select("form textarea")
+        }
+    )
+    for select in page.select("form select"):
+        values[select["name"]] = select.select_one("option[selected]")["value"]
+    for box in page.select("form input[type=checkbox]"):
+        values[box["name"]] = "on" if box.has_attr("checked") else ""
+    return values
+
+
+# Stored, encrypted
+
+
+def test_a_valid_request_is_stored_and_the_reader_is_sent_to_the_thank_you_page(client, form_page):
+    response = send(client, URL)
+
+    assert (response.status_code, response["Location"]) == (303, SENT)
+    request = ContactRequest.objects.get()
+    assert (request.requester_name, request.email, request.relative_year) == (
+        "Maryam Tahmasebi",
+        "maryam@example.com",
+        "1998",
+    )
+    assert (request.language, request.preferred_language) == ("en", "fa")
+    assert request.would_travel and request.consent_contact and not request.consent_share
+
+
+def test_the_personal_answers_are_unreadable_in_the_raw_database_row(client, form_page):
+    send(client, URL)
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {ContactRequest._meta.db_table}")  # noqa: S608
+        row = " ".join(str(value) for value in cursor.fetchone())
+
+    for answer in ("Maryam", "Tahmasebi", "maryam@example.com", "Baghdad", "Germany", "sister"):
+        assert answer not in row
+    assert ContactRequest.objects.get().message == "He wrote to us last from Baghdad."
+
+
+def test_persian_digits_in_the_year_are_stored_as_a_western_year(client, form_page):
+    send(client, URL, relative_year="۱۹۹۸")
+
+    assert ContactRequest.objects.get().relative_year == "1998"
+
+
+# Each mistake gets its own message; nothing typed is lost
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"requester_name": ""}, "id_requester_name", "Enter your name."),
+        ({"email": "", "phone": ""}, "id_email", "Give an e-mail address or a telephone number"),
+        ({"email": "", "phone": ""}, "id_phone", "Give an e-mail address or a telephone number"),
+        ({"email": "maryam.example.com"}, "id_email", "Enter an e-mail address in the form"),
+        ({"relative_year": "98"}, "id_relative_year", "Enter a year as four digits"),
+        ({"relative_year": "1900"}, "id_relative_year", "Enter a year between 1950 and"),
+        ({"relative_year": "1377"}, "id_relative_year", "it is 1998 or 1999"),
+        ({"consent_contact": None}, "id_consent_contact", "Tick this box"),
+        ({"message": "x" * 5001}, "id_message", "Shorten this to at most 5000 characters"),
+        ({"phone": "call me"}, "id_phone", "Enter a telephone number in digits"),
+    ],
+)
+def test_each_mistake_gets_its_message_and_every_other_answer_is_kept(
+    client, form_page, change, field, message
+):
+    response = send(client, URL, change)
+
+    assert response.status_code == 400
+    assert message in errors(response)[field]
+    summary = parse(response).select_one(".error-summary")
+    # One line for a message that two fields share, linked to the first of them.
+    linked = {a["href"]: a.get_text() for a in summary.select("a")}
+    shared = message.startswith("Give an e-mail address")
+    assert message in linked["#id_email" if shared else f"#{field}"]
+    kept = kept_answers(response)
+    for name, value in ANSWERS.items():
+        if name not in change:
+            assert kept[name] == value, name
+    assert not ContactRequest.objects.exists()
+
+
+def test_a_field_with_an_error_is_marked_invalid_and_described_by_its_message(client, form_page):
+    response = send(client, URL, requester_name="")
+
+    field = parse(response).select_one("#id_requester_name")
+    assert field["aria-invalid"] == "true"
+    assert "id_requester_name_error" in field["aria-describedby"].split()
+    assert parse(response).title.get_text().startswith("Error:")
+
+
+def test_a_phone_number_alone_is_enough(client, form_page):
+    response = send(client, URL, email="", phone="+44 20 7946 0123")
+
+    assert response.status_code == 303
+    assert ContactRequest.objects.get().phone == "+44 20 7946 0123"
+
+
+# Spam and abuse
+
+
+def test_a_filled_honeypot_is_answered_as_sent_but_nothing_is_stored(client, form_page):
+    response = send(client, URL, website="https://spam.example")
+
+    assert (response.status_code, response["Location"]) == (303, SENT)
+    assert not ContactRequest.objects.exists()
+    assert mail.outbox == []
+
+
+def test_the_honeypot_is_hidden_from_people(client, form_page):
+    page = parse(client.get(URL))
+
+    trap = page.select_one(".form-trap")
+    assert trap["aria-hidden"] == "true"
+    assert trap.input["tabindex"] == "-1" and trap.input["autocomplete"] == "off"
+
+
+def test_a_request_sent_too_fast_is_refused_with_every_answer_kept(client, form_page):
+    response = send(client, URL, started=family_contact.started_token())
+
+    assert response.status_code == 400
+    assert "Please check your answers and send it again" in parse(response).select_one(
+        ".error-summary"
+    ).get_text(" ", strip=True)
+    kept = kept_answers(response)
+    assert kept["requester_name"] == "Maryam Tahmasebi" and kept["consent_contact"] == "on"
+    assert not ContactRequest.objects.exists()
+    # A fresh start time comes with it: after the wait, the same answers go through.
+    fresh = kept["started"]
+    assert fresh
+    started = int(fresh.split(":")[0])
+    again = send(client, URL, started=family_contact.started_token(started - 10))
+    assert again.status_code == 303
+    assert ContactRequest.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        None,
+        "",
+        "1700000000:tampered",
+        "PLACEHOLDER",
+    ],
+    ids=["missing", "empty", "tampered", "over-a-day-old"],
+)
+def test_a_missing_altered_or_expired_start_time_is_refused(client, form_page, token):
+    if token == "PLACEHOLDER":
+        token = family_contact.started_token(time.time() - 2 * 24 * 60 * 60)
+    data = {**ANSWERS, "started": token}
+    data = {name: value for name, value in data.items() if value is not None}
+
+    response = client.post(URL, data, REMOTE_ADDR="192.0.2.10")
+
+    assert response.status_code == 400
+    assert not ContactRequest.objects.exists()
+    assert kept_answers(response)["relative_name"] == "Reza Tahmasebi"
+
+
+def test_an_address_is_refused_after_five_requests_in_an_hour_and_others_are_not(client, form_page):
+    for _ in range(5):
+        assert send(client, URL).status_code == 303
+
+    refused = send(client, URL)
+    other = send(client, URL, address="198.51.100.7")
+
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "3600"
+    assert "please send them again in 60 minutes" in refused.content.decode()
+    assert kept_answers(refused)["requester_name"] == "Maryam Tahmasebi"
+    assert other.status_code == 303
+    assert ContactRequest.objects.count() == 6
+
+
+def test_the_rate_limit_ends_with_its_window(client, form_page, settings):
+    settings.FAMILY_CONTACT_RATE_LIMIT = 1
+    settings.FAMILY_CONTACT_RATE_WINDOW = 1
+    assert send(client, URL).status_code == 303
+    assert send(client, URL).status_code == 429
+
+    time.sleep(1.1)
+
+    assert send(client, URL).status_code == 303
+
+
+def test_invalid_attempts_do_not_count_towards_the_limit(client, form_page, settings):
+    settings.FAMILY_CONTACT_RATE_LIMIT = 1
+    for _ in range(3):
+        assert send(client, URL, requester_name="").status_code == 400
+
+    assert send(client, URL).status_code == 303
+
+
+def test_the_cache_keeps_no_address_in_clear(client, form_page):
+    send(client, URL, address="203.0.113.99")
+
+    keys = list(cache._cache)
+    values = [str(cache.get(key.split(":", 2)[-1])) for key in keys]
+    assert [key for key in keys if "203.0.113" in key] == []
+    assert [value for value in values if "203.0.113" in value] == []
+    assert [key for key in keys if family_contact.RATE_KEY_PREFIX in key] != []
+
+
+# The thank-you page and the acknowledgement
+
+
+def test_the_thank_you_page_echoes_none_of_the_answers(client, form_page):
+    response = client.get(send(client, URL)["Location"])
+
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "We will reply within four weeks." in text
+    for answer in ("Maryam", "Tahmasebi", "maryam@example.com", "Baghdad", "Germany"):
+        assert answer not in text
+    assert response["X-Robots-Tag"] == "noindex"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_an_acknowledgement_goes_only_to_those_who_agreed_to_contact_and_gave_an_address(
+    client, form_page
+):
+    send(client, URL)
+
+    (message,) = mail.outbox
+    assert message.to == ["maryam@example.com"]
+    assert message.from_email == "webmaster@localhost"
+    # In the language they prefer (Persian), and with none of their answers.
+    assert message.subject == "درخواست شما به دست ما رسید"
+    for answer in ("Maryam", "Tahmasebi", "Reza", "Baghdad", "Germany", "sister", "Ashraf"):
+        assert answer not in message.subject + message.body
+
+
+def test_no_acknowledgement_without_an_address(client, form_page):
+    send(client, URL, email="", phone="+44 20 7946 0123")
+
+    assert mail.outbox == []
+
+
+def test_the_acknowledgement_is_in_english_when_asked_for(client, form_page):
+    send(client, URL, preferred_language="en")
+
+    assert mail.outbox[0].subject == "We have received your request"
+    assert "reply to this e-mail and we will delete it" in mail.outbox[0].body
+
+
+def test_a_mail_failure_loses_no_request(client, form_page, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr(family_contact, "send_mail", broken)
+
+    response = send(client, URL)
+
+    assert response.status_code == 303
+    assert ContactRequest.objects.count() == 1
+
+
+# Caching, cookies, CSRF, the switch
+
+
+def test_the_form_sets_only_the_csrf_cookie_and_is_never_cached(client, form_page):
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    assert set(response.cookies) == {"csrftoken"}
+    assert {"private", "no-store"} <= {
+        part.strip() for part in response["Cache-Control"].split(",")
+    }
+
+
+def test_the_page_cache_stores_neither_the_form_nor_the_thank_you_page(client, form_page, settings):
+    settings.PAGE_CACHE_SECONDS = 600
+
+    for path in (URL, SENT):
+        client.get(path)
+        second = client.get(path)
+        assert "X-Cache" not in second, path
+    assert [key for key in cache._cache if "ask-for-news" in key] == []
+
+
+def test_a_post_without_the_csrf_token_is_refused(form_page):
+    strict = Client(enforce_csrf_checks=True)
+
+    response = send(strict, URL)
+
+    assert response.status_code == 403
+    assert not ContactRequest.objects.exists()
+
+
+def test_the_form_answers_404_when_requests_are_turned_off(client, form_page, settings):
+    settings.FAMILY_CONTACT_REQUESTS = False
+
+    assert client.get(URL).status_code == 404
+    assert send(client, URL).status_code == 404
+    assert client.get(SENT).status_code == 404
+    assert not ContactRequest.objects.exists()
+
+
+# In Persian
+
+PERSIAN_URL = "/fa/campaigns/family-contact/ask-for-news/"
+
+
+def test_the_persian_form_has_persian_labels_and_errors(client, persian_form_page):
+    page = parse(client.get(PERSIAN_URL))
+    assert (page.html["lang"], page.html["dir"]) == ("fa", "rtl")
+    assert (
+        page.select_one("label[for=id_requester_name]").get_text(strip=True).startswith("نام شما")
+    )
+
+    response = send(client, PERSIAN_URL, requester_name="", relative_year="1900")
+
+    assert response.status_code == 400
+    assert errors(response)["id_requester_name"] == "خطا: نام خود را بنویسید."
+    assert "۱۹۵۰" in errors(response)["id_relative_year"]
+
+
+def test_a_request_from_the_persian_form_is_stored_as_persian(client, persian_form_page):
+    response = send(client, PERSIAN_URL, relative_year="۱۹۹۸")
+
+    assert response["Location"] == "/fa/campaigns/family-contact/ask-for-news/sent/"
+    assert ContactRequest.objects.get().language == "fa"
+
+
+# The demo site
+
+
+def test_the_demo_site_has_the_form_in_english_and_persian(client):
+    call_command("load_demo_content", stdout=io.StringIO())
+
+    english = parse(client.get(URL))
+    persian = parse(client.get(PERSIAN_URL))
+
+    assert english.h1.get_text() == "Ask for news of a relative"
+    assert "two years" in english.select_one("aside.privacy-note").get_text()
+    assert persian.h1.get_text() == "درخواست خبر از یکی از بستگان"
+    assert (
+        persian.select_one("aside.privacy-note h2").get_text() == "چه کسانی پاسخ‌های شما را می‌بینند"
+    )
+
+
+def test_the_form_its_errors_and_the_thank_you_page_are_valid_html(client, checker, tmp_path):
+    call_command("load_demo_content", stdout=io.StringIO())
+    pages = {
+        "form": client.get(URL),
+        "persian-form": client.get(PERSIAN_URL),
+        "errors": send(client, URL, requester_name="", email="x"),
+        "persian-errors": send(client, PERSIAN_URL, requester_name=""),
+        "sent": client.get(SENT),
+    }
+    files = []
+    for name, response in pages.items():
+        files.append(tmp_path / f"{name}.html")
+        files[-1].write_bytes(response.content)
+
+    assert errors_in(checker, files) == []
+
+
+def test_the_campaign_page_leads_families_to_the_form_while_requests_are_taken(client, settings):
+    call_command("load_demo_content", stdout=io.StringIO())
+
+    english = parse(client.get("/campaigns/family-contact/"))
+    persian = parse(client.get("/fa/campaigns/family-contact/"))
+    settings.FAMILY_CONTACT_REQUESTS = False
+    switched_off = parse(client.get("/campaigns/family-contact/"))
+
+    assert english.select_one("#contact-form-heading + p + p a")["href"] == (
+        "/campaigns/family-contact/ask-for-news/"
+    )
+    assert persian.select_one("#contact-form-heading + p + p a")["href"] == (
+        "/fa/campaigns/family-contact/ask-for-news/"
+    )
+    assert switched_off.select_one("#contact-form-heading") is None
+
+
+def test_a_form_refused_for_its_security_token_says_how_to_send_it_again(db):
+    strict = Client(enforce_csrf_checks=True)
+
+    response = strict.post("/fa/search/")
+
+    assert response.status_code == 403
+    assert "فرم شما فرستاده نشد" in response.content.decode()
