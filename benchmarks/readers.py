@@ -82,21 +82,24 @@ def lighthouse(base):
     return scores
 
 
-def _lighthouse_run(url, scratch):
+def _lighthouse_run(url, scratch, attempts=3):
     report = scratch / "report.json"
-    subprocess.run(
-        [
-            LIGHTHOUSE,
-            url,
-            "--quiet",
-            "--output=json",
-            f"--output-path={report}",
-            f"--only-categories={','.join(CATEGORIES)}",
-            "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
-        ],
-        env={**os.environ, "CHROME_PATH": CHROMIUM},
-        check=True,
-    )
+    command = [
+        LIGHTHOUSE,
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={report}",
+        f"--only-categories={','.join(CATEGORIES)}",
+        "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+    ]
+    # Lighthouse now and then fails to record a trace (NO_NAVSTART) and asks to be run again.
+    for attempt in range(attempts):
+        finished = subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROMIUM})
+        if finished.returncode == 0:
+            break
+        if attempt == attempts - 1:
+            raise subprocess.CalledProcessError(finished.returncode, command)
     categories = json.loads(report.read_text())["categories"]
     return {c: round(categories[c]["score"] * 100) for c in CATEGORIES}
 
