@@ -61,6 +61,10 @@ $(DEV_KEY): | $(VENV)/.runtime
 	$(BIN)/python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" > $@
 WITH_KEY = if [ -z "$$FAMILY_CONTACT_KEYS" ] && ! grep -qs '^FAMILY_CONTACT_KEYS=' .env; then \
 	export FAMILY_CONTACT_KEYS="$$(cat $(DEV_KEY))"; fi;
+# The environment `make run` gives the site, for the other targets that act on that same site:
+# DEBUG on unless the environment or .env names a SECRET_KEY (then it is a configured site).
+QUICK_START = $(WITH_KEY) if [ -z "$$SECRET_KEY" ] && ! grep -qs '^SECRET_KEY=' .env; then \
+	export DEBUG="$${DEBUG:-true}"; fi;
 run: export DEBUG := true
 run: install messages $(DEV_KEY)
 	$(WITH_KEY) $(BIN)/python manage.py migrate --no-input
@@ -76,7 +80,8 @@ serve: install messages
 	$(BIN)/python manage.py collectstatic --no-input -v0
 	$(BIN)/gunicorn advocacy.wsgi --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
 		--access-logfile - --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms' \
-		--forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+		--logger-class advocacy.gunicorn_logging.PrivateLogger \
+		--forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}" --no-control-socket
 
 # Needs PostgreSQL and Redis on 127.0.0.1 and wrk (Debian: apt-get install wrk).
 bench: install
@@ -109,8 +114,8 @@ format: install-dev
 
 # Publishes pages, developments and appeals whose go-live time has come, and takes down what
 # has expired. Production runs it every minute: see docs/deploy.md.
-publish-scheduled: install
-	$(BIN)/python manage.py publish_scheduled
+publish-scheduled: install $(DEV_KEY)
+	$(QUICK_START) $(BIN)/python manage.py publish_scheduled
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

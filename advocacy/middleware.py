@@ -1,6 +1,7 @@
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.middleware.gzip import GZipMiddleware
+from django.utils.cache import patch_vary_headers
 
 # What compresses well; PDFs, images and other files are compressed already or gain nothing.
 COMPRESSIBLE = (
@@ -10,6 +11,24 @@ COMPRESSIBLE = (
     "application/rss+xml",
     "application/atom+xml",
 )
+
+
+def accepts_gzip(request):
+    """Whether the client takes gzip: named with a quality above 0, or "*" (RFC 9110, 12.5.3).
+    Django's GZipMiddleware only looks for the word, so "gzip;q=0" got gzip."""
+    qualities = {}
+    for coding in request.headers.get("Accept-Encoding", "").split(","):
+        name, *parameters = (part.strip() for part in coding.split(";"))
+        quality = 1.0
+        for parameter in parameters:
+            key, _, value = parameter.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        qualities[name.lower()] = quality
+    return qualities.get("gzip", qualities.get("*", 0.0)) > 0
 
 
 class TextGZipMiddleware(GZipMiddleware):
@@ -23,6 +42,9 @@ class TextGZipMiddleware(GZipMiddleware):
             # the word "None", which a browser may refuse to decode.
             del response["Content-Encoding"]
         if not response.get("Content-Type", "").startswith(COMPRESSIBLE):
+            return response
+        if not accepts_gzip(request):
+            patch_vary_headers(response, ("Accept-Encoding",))
             return response
         return super().process_response(request, response)
 

@@ -6,12 +6,22 @@ server misses on its next request and renders the new state; the old entries sim
 A hit costs one cache round trip and no database query. Each process also keeps the pages it
 served last, in their stored form: while the generation stands, it needs only that number from
 the cache, not the page.
+
+Without the cache (Redis down), there is no generation to check a page against, so nothing is
+served from or kept in the cache, not even a process's own last pages: readers get the pages
+as the database has them.
+
+Cache keys are normalised, so that made-up query strings cannot fill the cache: only the
+parameters some page reads (PAGE_CACHE_QUERY_PARAMETERS) are in the key, sorted. And each process
+stores at most PAGE_CACHE_MEGABYTES of pages per PAGE_CACHE_SECONDS: past that ceiling it still
+serves pages, uncached, until the period ends.
 """
 
 import logging
-import re
 import time
 from collections import OrderedDict
+from importlib import import_module
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,10 +30,12 @@ from django.dispatch import receiver
 from django.http import HttpResponse
 from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
 
+from .cache import breaker
+from .middleware import accepts_gzip
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
-_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # Responses that may be shared between readers; a Set-Cookie would make them personal.
 CACHEABLE_STATUSES = {200, 301, 404}
 # Pages each process keeps at hand: a few megabytes.
@@ -64,7 +76,28 @@ class RecentPages(OrderedDict):
 _recent = RecentPages()
 
 
+class StoreBudget:
+    """The ceiling on what one process stores: bytes per period of PAGE_CACHE_SECONDS."""
+
+    def __init__(self):
+        self.period_start = 0.0
+        self.stored = 0
+
+    def allows(self, size):
+        now = time.monotonic()
+        if now - self.period_start >= settings.PAGE_CACHE_SECONDS:
+            self.period_start, self.stored = now, 0
+        if self.stored + size > settings.PAGE_CACHE_MEGABYTES * 1024 * 1024:
+            return False
+        self.stored += size
+        return True
+
+
+_budget = StoreBudget()
+
+
 def current_generation():
+    """The generation pages are cached under, or None when the cache cannot be reached."""
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         # A new or emptied cache: start from the clock, so no older entry can match.
@@ -79,6 +112,38 @@ def invalidate(**kwargs):
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+    if breaker.down:
+        # The cache is down (django-redis answers None): the breaker moves the generation on
+        # when it comes back (advocacy.cache), so no page cached before now outlives this change.
+        logger.warning("The page cache could not be cleared now; it will be when the cache returns")
+
+
+# A page cached before an outage must not outlive a publish made while the cache was down.
+breaker.on_recovery.append(invalidate)
+
+
+def cache_key(request, encoding):
+    """The request's key: its host, path, encoding and the parameters pages read, sorted."""
+    parameters = sorted(
+        (name, value)
+        for name in request.GET.keys() & settings.PAGE_CACHE_QUERY_PARAMETERS
+        for value in request.GET.getlist(name)
+    )
+    query = f"?{urlencode(parameters)}" if parameters else ""
+    return f"page-cache:{encoding}:{request.get_host()}:{request.path}{query}"
+
+
+def has_session(request):
+    """Whether the request carries a session that exists: only those skip the cache, so a
+    made-up session cookie cannot make every request render."""
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return False
+    store = import_module(settings.SESSION_ENGINE).SessionStore(key)
+    try:
+        return store.exists(key)
+    except Exception:  # noqa: BLE001 - without the database, no session can be used anyway
+        return False
 
 
 class PageCacheMiddleware:
@@ -89,33 +154,28 @@ class PageCacheMiddleware:
         if not self._cacheable_request(request):
             return self.get_response(request)
         # Compressed and plain copies of a page are kept apart (the response varies on it).
-        accepts = request.headers.get("Accept-Encoding", "")
-        encoding = "gzip" if _ACCEPTS_GZIP.search(accepts) else ""
-        key = f"page-cache:{encoding}:{request.get_host()}:{request.get_full_path()}"
-        try:
-            # One round trip: the generation, and the page unless this process has it. A page
-            # rendered under an older generation is a miss.
-            page = _recent.get(key)
-            found = cache.get_many([GENERATION_KEY] if page else [GENERATION_KEY, key])
-            generation = found.get(GENERATION_KEY) or current_generation()
-            request.page_cache_generation = generation
-            if page is None or page.generation != generation:
-                page = found.get(key) if key in found else cache.get(key)
-        except Exception:  # noqa: BLE001 - a cache outage must not take the site down
-            logger.exception("The page cache is unavailable; serving without it")
+        key = cache_key(request, "gzip" if accepts_gzip(request) else "")
+        # One round trip: the generation, and the page unless this process has it. A page
+        # rendered under an older generation is a miss. django-redis answers {} and None
+        # when Redis is down (advocacy.cache): then there is no generation, and no cache.
+        page = _recent.get(key)
+        found = cache.get_many([GENERATION_KEY] if page else [GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY) or current_generation()
+        if generation is None:
             return self.get_response(request)
+        request.page_cache_generation = generation
+        if page is None or page.generation != generation:
+            page = found.get(key) if key in found else cache.get(key)
         if isinstance(page, StoredPage) and page.generation == generation:
             _recent.remember(key, page)
             return page.response()
         response = self.get_response(request)
         if request.method == "GET" and self._cacheable_response(response):
             page = StoredPage(generation, response)
-            try:
-                cache.set(key, page, settings.PAGE_CACHE_SECONDS)
-            except Exception:  # noqa: BLE001
-                logger.exception("Could not store a page in the page cache")
-            else:
-                _recent.remember(key, page)
+            if not _budget.allows(len(page.content)):
+                return response
+            cache.set(key, page, settings.PAGE_CACHE_SECONDS)
+            _recent.remember(key, page)
             response["X-Cache"] = "miss"
         return response
 
@@ -123,10 +183,10 @@ class PageCacheMiddleware:
     def _cacheable_request(request):
         if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
             return False
-        # Signed-in editors carry a session; their pages (userbar, previews) are their own.
-        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        if request.path_info.startswith(settings.PAGE_CACHE_EXCLUDED_PREFIXES):
             return False
-        return not request.path_info.startswith(settings.PAGE_CACHE_EXCLUDED_PREFIXES)
+        # Signed-in editors carry a session; their pages (userbar, previews) are their own.
+        return not has_session(request)
 
     @staticmethod
     def _cacheable_response(response):

@@ -12,7 +12,6 @@ process holds nothing another app server needs.
 
 import contextvars
 import copy
-import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -27,7 +26,6 @@ from wagtail.models import Locale, Page, PageViewRestriction, Site
 
 from .page_cache import current_generation
 
-logger = logging.getLogger(__name__)
 _current = contextvars.ContextVar("site_data", default=None)
 _built = {}
 
@@ -274,10 +272,10 @@ class SiteDataMiddleware:
     def __call__(self, request):
         if request.path_info.startswith(settings.PAGE_CACHE_EXCLUDED_PREFIXES):
             return self.get_response(request)
-        try:
-            generation = getattr(request, "page_cache_generation", None) or current_generation()
-        except Exception:  # noqa: BLE001 - without the cache, Wagtail looks everything up
-            logger.exception("The cache is unavailable; pages ask the database for the site")
+        generation = getattr(request, "page_cache_generation", None) or current_generation()
+        if generation is None:
+            # No cache (Redis down, advocacy.cache): nothing tells when the site data would be
+            # out of date, so Wagtail looks everything up, as it does without this middleware.
             return self.get_response(request)
         data = for_generation(generation)
         site = data.site_for(request)

@@ -22,10 +22,11 @@ urlpatterns = [
     path("act/<int:appeal_id>/", campaign_views.appeal_action, name="appeal_action"),
 ]
 
+# `make run` serves uploads itself, but not documents' files: those go through /documents/,
+# which checks the privacy of their collection.
+development_media = [re_path(r"^media/(?!documents/)(?P<path>.+)$", views.development_media)]
 if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += development_media
 
 # English has no prefix; Persian lives under /fa/.
 urlpatterns += i18n_patterns(

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.utils import translation
+from django.views.static import serve as static_serve
 from wagtail import views as wagtail_views
 from wagtail.models import Page
 
@@ -125,3 +126,8 @@ def server_error(request):
         response["Retry-After"] = "60"
         return response
     return HttpResponseServerError(loader.get_template("500.html").render(context))
+
+
+def development_media(request, path):
+    """Uploads under /media/ while developing (advocacy/urls.py keeps documents out)."""
+    return static_serve(request, path, document_root=settings.MEDIA_ROOT)

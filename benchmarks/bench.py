@@ -67,6 +67,8 @@ def environment(static_root):
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": f"{POSTGRES}/{DATABASE}",
         "CACHE_URL": REDIS,
+        # Nothing here sends mail; production refuses the console backend.
+        "EMAIL_URL": "smtp://127.0.0.1:25",
         "STATIC_ROOT": str(static_root / "static"),
         "MEDIA_ROOT": str(static_root / "media"),
         "LOG_LEVEL": "WARNING",
@@ -83,6 +85,7 @@ def start_server(env):
             f"127.0.0.1:{port}",
             "--workers",
             str(WORKERS),
+            "--no-control-socket",
         ],
         cwd=ROOT,
         env=env,

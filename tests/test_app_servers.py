@@ -56,6 +56,7 @@ def environment(tmp_path):
         f"{database['NAME']}",
         "DATABASE_CONN_MAX_AGE": "0",
         "CACHE_URL": REDIS_URL,
+        "EMAIL_URL": "smtp://127.0.0.1:25",
         "STATIC_ROOT": str(tmp_path / "static"),
         "MEDIA_ROOT": str(tmp_path / "media"),
         "LOG_LEVEL": "WARNING",
@@ -79,7 +80,8 @@ def start_server(environment):
         gunicorn = Path(sys.executable).with_name("gunicorn")
         servers.append(
             subprocess.Popen(
-                [gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", "1", "advocacy.wsgi"],
+                [gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", "1", "--no-control-socket"]
+                + ["advocacy.wsgi"],
                 cwd=BASE_DIR,
                 env=environment,
                 stdout=subprocess.DEVNULL,

@@ -49,3 +49,37 @@ def test_the_admin_accepts_a_pdf(admin_client):
 
     assert response.status_code == 302
     assert get_document_model().objects.get().title == "Statement"
+
+
+@pytest.fixture
+def private_document():
+    """A document in a collection only signed-in users may see."""
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    collection = Collection.get_first_root_node().add_child(name="Caseworkers only")
+    CollectionViewRestriction.objects.create(
+        collection=collection, restriction_type=CollectionViewRestriction.LOGIN
+    )
+    document = make_document(title="Private", name="private.pdf")
+    document.collection = collection
+    document.save()
+    return document
+
+
+def test_a_private_document_is_served_only_through_its_checked_address(client, private_document):
+    response = client.get(f"/documents/{private_document.pk}/private.pdf")
+
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.urls("tests.debug_urls")
+def test_make_run_serves_uploads_but_never_a_documents_file_directly(client, private_document):
+    from tests.builders import make_image
+
+    image = make_image()
+    direct = client.get(f"/media/{private_document.file.name}")
+    image_file = client.get(f"/media/{image.file.name}")
+
+    assert private_document.file.name.startswith("documents/")
+    assert direct.status_code == 404
+    assert image_file.status_code == 200

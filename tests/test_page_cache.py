@@ -9,6 +9,7 @@ from django.core.cache import caches
 from django.db import OperationalError
 from django.http import HttpResponse
 
+from advocacy.cache import redis_cache as redis_cache_settings
 from advocacy.page_cache import PageCacheMiddleware
 from tests.builders import (
     make_appeal,
@@ -189,19 +190,53 @@ def test_without_a_database_cached_pages_are_served_and_the_rest_answers_503(cli
     assert "the database is gone" not in uncached.content.decode()
 
 
+def test_made_up_query_parameters_share_the_cached_page(client, home_page):
+    make_content_page(home_page, "Aims")
+    client.get("/aims/")
+
+    assert client.get("/aims/?utm_source=x")["X-Cache"] == "hit"
+    assert client.get("/aims/?x=1&y=2")["X-Cache"] == "hit"
+    client.get("/search/?q=aims&page=1")
+    assert client.get("/search/?page=1&q=aims&fbclid=z")["X-Cache"] == "hit"
+    assert client.get("/search/?q=other")["X-Cache"] == "miss"
+
+
+def test_gzip_refused_with_quality_zero_is_not_sent(client, home_page):
+    plain = client.get("/")
+    refused = client.get("/", HTTP_ACCEPT_ENCODING="gzip;q=0, identity")
+    refused_again = client.get("/", HTTP_ACCEPT_ENCODING="identity, gzip; q=0.0")
+    taken = client.get("/", HTTP_ACCEPT_ENCODING="gzip;q=0.5")
+
+    assert "Content-Encoding" not in refused and refused.content == plain.content
+    assert "Content-Encoding" not in refused_again and refused_again["X-Cache"] == "hit"
+    assert taken["Content-Encoding"] == "gzip"
+
+
+def test_a_made_up_session_cookie_is_served_from_the_cache(client, home_page):
+    client.get("/")
+    client.cookies["sessionid"] = "madeupsessionkey0123456789abcdef"
+
+    assert client.get("/")["X-Cache"] == "hit"
+
+
+def test_past_its_ceiling_a_process_serves_pages_without_storing_them(client, home_page, settings):
+    settings.PAGE_CACHE_MEGABYTES = 0
+
+    first, second = client.get("/"), client.get("/")
+
+    assert first.status_code == second.status_code == 200
+    assert "X-Cache" not in first and "X-Cache" not in second
+
+
 @pytest.fixture
 def redis_cache(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "advocacy.cache.KeptClientRedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/15",
-        }
-    }
+    settings.CACHES = {"default": redis_cache_settings("redis://127.0.0.1:6379/15")}
     redis = caches["default"]
     try:
-        redis.clear()
+        redis.client.get_client().ping()
     except Exception as error:  # noqa: BLE001
         pytest.skip(f"no Redis at 127.0.0.1:6379 ({error})")
+    redis.clear()
     yield redis
     redis.clear()
 
@@ -221,7 +256,7 @@ def test_the_cache_works_on_the_real_redis(
 
 
 def test_the_redis_client_is_built_once_and_kept(redis_cache):
-    client = redis_cache._cache.get_client()
+    client = redis_cache.client.get_client()
 
-    assert redis_cache._cache.get_client("any-key", write=True) is client
+    assert redis_cache.client.get_client(write=True) is client
     assert redis_cache.get_many(["a", "b"]) == {}

@@ -94,6 +94,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "advocacy.example",
     "CSRF_TRUSTED_ORIGINS": "https://advocacy.example",
     "SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
+    "EMAIL_URL": "smtp+tls://site:secret@mail.advocacy.example:587",
 }
 
 

@@ -5,6 +5,7 @@ DEBUG is off unless set; with DEBUG off the site refuses to start without a SECR
 """
 
 import datetime
+import ipaddress
 import os
 import warnings
 import zoneinfo
@@ -32,6 +33,7 @@ SCHEMA = {
     "DATABASE_CONN_MAX_AGE": (int, 60),
     "CACHE_URL": (str, "locmemcache://"),
     "EMAIL_URL": (str, "consolemail://"),
+    "EMAIL_TO_LOG_ALLOWED": (str, "false"),
     "DEFAULT_FROM_EMAIL": (str, "webmaster@localhost"),
     "MEDIA_ROOT": (str, str(BASE_DIR / "media")),
     "MEDIA_BUCKET": (str, ""),
@@ -44,6 +46,7 @@ SCHEMA = {
     "WAGTAIL_SITE_NAME": (str, "Advocacy site"),
     "ADMIN_PATH": (str, "admin/"),
     "PAGE_CACHE_SECONDS": (int, 600),
+    "PAGE_CACHE_MEGABYTES": (int, 64),
     "SECURE_SSL_REDIRECT": (str, ""),
     "SECURE_PROXY_SSL_HEADER": (str, ""),
     "SECURE_HSTS_SECONDS": (int, 31_536_000),
@@ -51,7 +54,9 @@ SCHEMA = {
     "SECURE_HSTS_PRELOAD": (str, "true"),
     "LOGIN_FAILURE_LIMIT": (int, 5),
     "LOGIN_COOLOFF_MINUTES": (int, 30),
+    "LOGIN_USERNAME_FAILURE_LIMIT": (int, 50),
     "CLIENT_IP_HEADER": (str, "REMOTE_ADDR"),
+    "TRUSTED_PROXIES": (list, ["127.0.0.1", "::1"]),
     "TIME_ZONE": (str, "UTC"),
     "LOG_LEVEL": (str, "INFO"),
     "FAMILY_CONTACT_REQUESTS": (str, "true"),
@@ -115,6 +120,21 @@ def _database(url):
         stop("DATABASE_URL is malformed: it names no database (or, for SQLite, no file).")
     config["CONN_MAX_AGE"] = _value("DATABASE_CONN_MAX_AGE")
     config["CONN_HEALTH_CHECKS"] = True
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # The quick start's admin saves while previews and listings read: with the write-ahead
+        # log readers never block the writer, immediate transactions take the write lock at
+        # BEGIN (a deferred one that later writes fails at once with "database is locked"),
+        # and a writer waits up to 20 s for another instead of failing.
+        config.setdefault("OPTIONS", {}).update(
+            {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            }
+        )
+    else:
+        # A PostgreSQL that does not answer costs a request 5 s, not gunicorn's whole timeout.
+        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     return config
 
 
@@ -127,11 +147,33 @@ def _parsed(name, parse):
 
 DATABASES = {"default": _database(_value("DATABASE_URL"))}
 CACHES = {"default": _parsed("CACHE_URL", env.cache_url_config)}
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "advocacy.cache.KeptClientRedisCache"
+if CACHES["default"]["BACKEND"] in {
+    "django.core.cache.backends.redis.RedisCache",
+    "django_redis.cache.RedisCache",
+}:
+    # Redis through django-redis, whose timeouts and breaker keep the site up without it.
+    from advocacy.cache import redis_cache
+
+    CACHES["default"] = redis_cache(CACHES["default"]["LOCATION"])
 # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT and the rest, as django-environ documents it.
 vars().update(_parsed("EMAIL_URL", env.email_url_config))
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = _value("DEFAULT_FROM_EMAIL")
+# The console and file backends write every mail, password-reset links and requesters'
+# addresses included, where the logs go: anyone who reads them could take over an account.
+EMAIL_TO_LOG_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+}
+if (
+    not DEBUG
+    and EMAIL_BACKEND in EMAIL_TO_LOG_BACKENDS  # noqa: F821 - set by the update above
+    and not _boolean("EMAIL_TO_LOG_ALLOWED", False)
+):
+    stop(
+        "EMAIL_URL sends mail to the console or a file, where password-reset links would be "
+        "readable in the logs: set EMAIL_URL to your SMTP server (smtp+tls://user:password@"
+        "host:587), or EMAIL_TO_LOG_ALLOWED=true on a machine nobody else can read."
+    )
 
 INSTALLED_APPS = [
     "advocacy",
@@ -195,6 +237,8 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out username and address are refused even with the right password.
     "axes.backends.AxesStandaloneBackend",
+    # A username failing from many addresses signs in only from addresses it knows.
+    "advocacy.login_throttle.UsernameCeilingBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -283,6 +327,10 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "advocacy.search"}}
 # What an advocacy site publishes; nothing that runs or hides macros.
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "jpg", "png"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Documents are always served by Wagtail's view, which checks their collection's privacy; never
+# by a redirect to the file's own address (with MEDIA_BUCKET, Wagtail's default would redirect).
+# Nothing serves /media/documents/ itself: see docs/deploy.md and advocacy/urls.py.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
 # Security. Safe production behaviour is the default whenever DEBUG is off; docs/deploy.md
@@ -313,6 +361,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+# The form's CSRF cookie goes when the browser closes: it must not stay a year on the device of
+# a reader at risk for having used the family contact form.
+CSRF_COOKIE_AGE = None
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 PERMISSIONS_POLICY = ", ".join(
@@ -399,6 +450,11 @@ if FAMILY_CONTACT_RETENTION_MONTHS < 1:
 PAGE_CACHE_SECONDS = _value("PAGE_CACHE_SECONDS")
 if DEBUG and "PAGE_CACHE_SECONDS" not in os.environ:
     PAGE_CACHE_SECONDS = 0
+# Per worker process, per PAGE_CACHE_SECONDS: past it, pages are served but not stored.
+PAGE_CACHE_MEGABYTES = _value("PAGE_CACHE_MEGABYTES")
+# The query parameters some page reads: the rest are left out of cache keys, so a made-up query
+# string gets the cached page rather than a new entry (search, pagination, timeline filters).
+PAGE_CACHE_QUERY_PARAMETERS = {"q", "page", "campaign", "year"}
 PAGE_CACHE_EXCLUDED_PREFIXES = (
     f"/{ADMIN_PATH}",
     "/act/",
@@ -420,6 +476,8 @@ PAGE_CACHE_DELETES = {"wagtailcore.Page", "campaigns.Development", "campaigns.Ap
 
 # The admin would otherwise ask an outside server for Wagtail's latest version.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# ... and fetch editors' avatars from gravatar.com, telling it who edits this site and when.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # A CDN in front of several app servers: Wagtail purges a page's addresses when it is published,
 # unpublished or moved (wagtail.contrib.frontend_cache), through a purge URL (Varnish, nginx's
@@ -442,13 +500,24 @@ if WAGTAILFRONTENDCACHE:
     INSTALLED_APPS.append("wagtail.contrib.frontend_cache")
 
 # Login throttling: after LOGIN_FAILURE_LIMIT failures for a username from one address, that
-# pair is refused (even with the right password) for LOGIN_COOLOFF_MINUTES.
+# pair is refused (even with the right password) for LOGIN_COOLOFF_MINUTES; past
+# LOGIN_USERNAME_FAILURE_LIMIT failures from anywhere, the username signs in only from addresses
+# it has signed in from before (advocacy/login_throttle.py says why both).
+LOGIN_USERNAME_FAILURE_LIMIT = _value("LOGIN_USERNAME_FAILURE_LIMIT")
 AXES_FAILURE_LIMIT = _value("LOGIN_FAILURE_LIMIT")
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=_value("LOGIN_COOLOFF_MINUTES"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "advocacy.views.login_locked_out"
-AXES_IPWARE_META_PRECEDENCE_ORDER = [_value("CLIENT_IP_HEADER")]
+# Every per-address limit reads the client's address from one place (advocacy/client_address.py).
+AXES_CLIENT_IP_CALLABLE = "advocacy.client_address.client_address"
+CLIENT_IP_HEADER = _value("CLIENT_IP_HEADER")
+if CLIENT_IP_HEADER != "REMOTE_ADDR" and not CLIENT_IP_HEADER.startswith("HTTP_"):
+    stop("CLIENT_IP_HEADER must be REMOTE_ADDR or a header such as HTTP_X_FORWARDED_FOR.")
+try:
+    TRUSTED_PROXIES = [ipaddress.ip_network(proxy.strip()) for proxy in _value("TRUSTED_PROXIES")]
+except ValueError:
+    stop("TRUSTED_PROXIES must list addresses or networks, such as 127.0.0.1,10.0.0.0/8.")
 AXES_VERBOSE = False
 
 LOG_LEVEL = _value("LOG_LEVEL").upper()

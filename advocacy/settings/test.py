@@ -11,6 +11,8 @@ os.environ.setdefault(
     "FAMILY_CONTACT_KEYS",
     "dGVzdC1vbmx5LWtleS1mb3ItZmFtaWx5LWNvbnRhY3Q=,b2xkLXRlc3Qta2V5LW5vdC1mb3ItcHJvZHVjdGlvbiE=",
 )
+# Mail stays in memory (django.core.mail.outbox); production refuses the console backend.
+os.environ.setdefault("EMAIL_URL", "memorymail://")
 
 from .base import *  # noqa: E402, F403
 

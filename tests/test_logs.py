@@ -1,0 +1,41 @@
+"""Logs hold no personal data and no secret link."""
+
+import datetime
+from types import SimpleNamespace
+
+from gunicorn.config import Config
+
+from advocacy.gunicorn_logging import PrivateLogger
+
+
+def test_the_access_log_keeps_no_password_reset_token():
+    logger = PrivateLogger(Config())
+    path = "/admin/password_reset/confirm/Mg/cz7h1k-0123456789abcdef0123456789abcdef/"
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": path,
+        "PATH_INFO": path,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "QUERY_STRING": "",
+    }
+    response = SimpleNamespace(status="302 Found", sent=0, headers=[])
+
+    atoms = logger.atoms(response, SimpleNamespace(headers=[]), environ, datetime.timedelta(0))
+
+    assert "cz7h1k" not in atoms["U"] and "cz7h1k" not in atoms["r"]
+    assert atoms["U"].startswith("/admin/password_reset/confirm/")
+
+
+def test_other_paths_are_logged_as_they_are():
+    logger = PrivateLogger(Config())
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/campaigns/family-contact/",
+        "PATH_INFO": "/campaigns/family-contact/",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+    }
+    response = SimpleNamespace(status="200 OK", sent=10, headers=[])
+
+    atoms = logger.atoms(response, SimpleNamespace(headers=[]), environ, datetime.timedelta(0))
+
+    assert atoms["U"] == "/campaigns/family-contact/"
