@@ -1,6 +1,14 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class CampaignsConfig(AppConfig):
     name = "campaigns"
     verbose_name = "Campaigns"
+
+    def ready(self):
+        from .checks import FAMILY_CONTACT_KEYS, family_contact_keys_read_stored_requests
+
+        checks.register(
+            family_contact_keys_read_stored_requests, checks.Tags.security, FAMILY_CONTACT_KEYS
+        )

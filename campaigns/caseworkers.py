@@ -3,10 +3,15 @@
 Caseworkers list, filter, search, open, update, export and delete (on withdrawal) requests.
 Every view, change and export of a request is written to Wagtail's audit log; the log stores
 who, when, what was done and the request's number ("Request 12"), never its contents.
+
+A request this app server's FAMILY_CONTACT_KEYS cannot read (campaigns/encryption.py) is listed,
+found and exported with what is not encrypted (number, dates, status, consents) and marked as
+unreadable; its own page says so and takes no change, so that nothing overwrites what it holds.
 """
 
 import datetime
 import functools
+import logging
 import uuid
 
 import django_filters
@@ -15,6 +20,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -35,7 +42,10 @@ from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from advocacy.search import normalise
 
+from .encryption import Unreadable, cannot_read
 from .models import ContactRequest
+
+logger = logging.getLogger(__name__)
 
 CASEWORKERS = "Caseworkers"
 
@@ -100,6 +110,11 @@ EXPORTED_FIELDS = (
     "relative_consent_on",
     "notes",
 )
+
+
+UNREADABLE = _("This request cannot be read with the keys this server has.")
+# In each exported cell that would hold an answer or a note.
+UNREADABLE_CELL = _("(cannot be read with this server's keys)")
 
 
 def caseworkers():
@@ -201,6 +216,17 @@ def neutralise_formula(text):
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+class NumberColumn(TitleColumn):
+    """The request's number, linked to its page, and the mark of a request that cannot be read."""
+
+    cell_template_name = "campaigns/admin/caseworkers/number_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["unreadable"] = UNREADABLE if cannot_read(instance) else ""
+        return context
+
+
 class ContactRequestIndexView(generic.IndexView):
     # Search by decrypting (search_queryset); CSV only, since XLSX needs openpyxl.
     is_searchable = True
@@ -229,7 +255,7 @@ class ContactRequestIndexView(generic.IndexView):
 
     @cached_property
     def columns(self):
-        title_column = self._get_title_column_class(TitleColumn)
+        title_column = self._get_title_column_class(NumberColumn)
         return [
             title_column("id", label=_("Number"), sort_key="id", get_url=self.get_edit_url),
             DateColumn("created_at", label=_("Received"), sort_key="created_at"),
@@ -260,10 +286,12 @@ class ContactRequestIndexView(generic.IndexView):
         if not self.is_searching:
             return queryset
         words = searchable(self.search_query).split()
+        # A request that cannot be read is listed too, marked: it may be the one looked for.
         matching = [
             request.pk
             for request in queryset.select_related(None).only("pk", *SEARCHED_FIELDS)
-            if all(
+            if cannot_read(request)
+            or all(
                 word in searchable(" ".join(getattr(request, name) for name in SEARCHED_FIELDS))
                 for word in words
             )
@@ -283,10 +311,21 @@ class ContactRequestIndexView(generic.IndexView):
         row = super().to_row_dict(item)
         row["status"] = item.get_status_display()
         row["preferred_language"] = item.get_preferred_language_display()
+        for field, value in row.items():
+            if isinstance(value, Unreadable):
+                row[field] = gettext(UNREADABLE_CELL)
         return row
 
     def write_csv_response(self, queryset):
         requests = list(queryset)
+        if unreadable := [request.pk for request in requests if cannot_read(request)]:
+            # Numbers only: the operator needs to know which, and nothing they hold.
+            logger.warning(
+                "Exported %d family contact request(s) that FAMILY_CONTACT_KEYS on this server "
+                "cannot read, without their answers: %s",
+                len(unreadable),
+                ", ".join(str(pk) for pk in unreadable),
+            )
         # One entry per request, so that each request's history shows it left the system;
         # one uuid ties the entries of one export together.
         export = uuid.uuid4()
@@ -330,9 +369,48 @@ class ContactRequestEditView(generic.EditView):
     delete_item_label = _("Withdraw and delete")
 
     def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if cannot_read(self.object):
+            return self.unreadable_page()
         response = super().get(request, *args, **kwargs)
         log(self.object, VIEW_ACTION, user=request.user)
         return response
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if cannot_read(self.object):
+            # Saving would encrypt the form's empty notes over the ones stored: refuse it all.
+            return self.unreadable_page(status=409)
+        return super().post(request, *args, **kwargs)
+
+    def unreadable_page(self, status=200):
+        """What a request that cannot be read shows instead of its answers and the form. It
+        shows nothing personal, so it is no view for the audit log."""
+        return TemplateResponse(
+            self.request,
+            "campaigns/admin/caseworkers/unreadable.html",
+            {
+                "view": self,
+                "object": self.object,
+                "breadcrumbs_items": self.get_breadcrumbs_items(),
+                "header_title": str(self.object),
+                "header_icon": self.header_icon,
+                "message": gettext(UNREADABLE),
+                "explanation": gettext(
+                    "It was stored with an encryption key this server does not have, so its "
+                    "answers and notes cannot be shown or changed here. Nothing has been lost: "
+                    "ask whoever runs the site to give this server the same FAMILY_CONTACT_KEYS "
+                    "as the others."
+                ),
+                "facts": [
+                    (ANSWERS["created_at"], timezone.localtime(self.object.created_at)),
+                    (_("Status"), self.object.get_status_display()),
+                ],
+                "index_url": reverse(self.index_url_name),
+                "index_label": gettext("Back to the family contact requests"),
+            },
+            status=status,
+        )
 
     def form_invalid(self, form):
         # The page shown again holds the request's answers: that is a view too.

@@ -6,9 +6,15 @@ defences against spam and abuse, none of which needs a third-party service or Ja
 - A signed start time (TimestampSigner) in the form: a request sent sooner than
   FAMILY_CONTACT_MIN_SECONDS after the form was shown, or with a token that is missing, altered
   or over a day old, is shown again with everything kept and a fresh start time.
+- Each start time is taken once: a request sent with one already used (a robot that fetched the
+  form once and posts it again and again) is shown again the same way.
 - A per-address limit: FAMILY_CONTACT_RATE_LIMIT requests per FAMILY_CONTACT_RATE_WINDOW
   seconds. The cache key is an HMAC of the address (never the address itself) and expires with
-  the window, so nothing about an address outlives it.
+  the window, so nothing about an address outlives it. A slot is taken atomically before a
+  request is stored, so that requests sent at the same moment cannot all pass.
+
+The last two keep their state in the cache. When the cache does not answer, both let the request
+through: a family's request matters more than a robot's being stopped.
 
 Both views send `Cache-Control: private, no-store`: the page cache never keeps them, and the
 form page's only cookie is Django's CSRF cookie.
@@ -18,6 +24,7 @@ import hashlib
 import hmac
 import logging
 import re
+import secrets
 import time
 
 from axes.helpers import get_client_ip_address
@@ -48,6 +55,7 @@ RATE_WINDOW = 60 * 60
 
 SIGNER_SALT = "campaigns.family_contact.started"
 RATE_KEY_PREFIX = "family-contact:rate:"
+USED_KEY_PREFIX = "family-contact:used:"
 EARLIEST_YEAR = 1950
 # Persian and Arabic-Indic digits, as phones and keyboards type them, read as 0-9.
 ASCII_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
@@ -69,25 +77,39 @@ def _local(number):
 
 
 def started_token(started=None):
-    """A signed record of when the form was shown (now, unless started is given)."""
+    """A signed record of when the form was shown (now, unless started is given). A random part
+    makes each token unique, so that two people shown the form in the same second do not share
+    one: a token is taken once (take_token)."""
     started = int(time.time() if started is None else started)
-    return signing.TimestampSigner(salt=SIGNER_SALT).sign(str(started))
+    return signing.TimestampSigner(salt=SIGNER_SALT).sign(f"{started}:{secrets.token_urlsafe(9)}")
 
 
 def seconds_since_start(token):
     """Seconds since the form was shown, or None if the token is missing, altered or expired."""
     try:
-        started = int(
-            signing.TimestampSigner(salt=SIGNER_SALT).unsign(
-                token or "", max_age=_setting("TOKEN_MAX_AGE", TOKEN_MAX_AGE)
-            )
+        value = signing.TimestampSigner(salt=SIGNER_SALT).unsign(
+            token or "", max_age=_setting("TOKEN_MAX_AGE", TOKEN_MAX_AGE)
         )
+        started = int(value.split(":")[0])
     except (signing.BadSignature, ValueError):
         return None
     elapsed = time.time() - started
     if elapsed > _setting("TOKEN_MAX_AGE", TOKEN_MAX_AGE) or elapsed < 0:
         return None
     return elapsed
+
+
+def take_token(token):
+    """False if the token was taken before; otherwise it is taken now, for as long as it would
+    be accepted. A cache that does not answer (None or an error) takes nothing and refuses no
+    one."""
+    key = USED_KEY_PREFIX + hashlib.sha256(token.encode()).hexdigest()
+    try:
+        added = cache.add(key, 1, timeout=_setting("TOKEN_MAX_AGE", TOKEN_MAX_AGE))
+    except Exception:  # noqa: BLE001 - any cache failure lets the family through
+        logger.warning("The cache did not answer: a family contact token was not checked")
+        return True
+    return added is not False
 
 
 # The per-address rate limit
@@ -103,17 +125,35 @@ def rate_key(request):
 
 
 def rate_limited(request):
-    return cache.get(rate_key(request), 0) >= _setting("RATE_LIMIT", RATE_LIMIT)
-
-
-def count_request(request):
-    """One more request from this address; the count disappears when the window ends."""
-    key, window = rate_key(request), _setting("RATE_WINDOW", RATE_WINDOW)
-    cache.add(key, 0, timeout=window)
+    """Whether the address has used its slots: a quick look, which takes none (take_slot)."""
     try:
-        cache.incr(key)
-    except ValueError:  # expired between the two calls: a new window starts
-        cache.set(key, 1, timeout=window)
+        used = cache.get(rate_key(request), 0) or 0
+    except Exception:  # noqa: BLE001 - take_slot decides, and says that the cache failed
+        return False
+    return used >= _setting("RATE_LIMIT", RATE_LIMIT)
+
+
+def take_slot(request):
+    """Takes one of the address's slots in the window and says whether there was one left.
+
+    add() then incr() are each atomic in the cache (Redis, or LocMemCache under its lock), so
+    however many requests arrive at once, no more than the limit get a number within it. The
+    count disappears when the window ends. A cache that does not answer takes nothing and
+    refuses no one."""
+    key, window = rate_key(request), _setting("RATE_WINDOW", RATE_WINDOW)
+    try:
+        cache.add(key, 0, timeout=window)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between the two calls: a new window starts
+            count = 1 if cache.add(key, 1, timeout=window) else cache.incr(key)
+    except Exception:  # noqa: BLE001 - any cache failure lets the family through
+        count = None
+    if count is None:
+        # Never the address, nor its hash.
+        logger.warning("The cache did not answer: a family contact request was not counted")
+        return True
+    return count <= _setting("RATE_LIMIT", RATE_LIMIT)
 
 
 # The form
@@ -302,6 +342,20 @@ class RequestForm(forms.Form):
             )
         return cleaned
 
+    def refuse_used_token(self):
+        """Told once the form is valid, since only a request that would be stored takes its
+        token: the answers are shown again, with a fresh token to send them with."""
+        self.add_error(
+            None,
+            forms.ValidationError(
+                _(
+                    "This form has already been sent once. If you want to send another "
+                    "request, check your answers below and send them again."
+                ),
+                code="token_used",
+            ),
+        )
+
     def summary(self):
         """(field id, message) for the error summary; the field id is None for the form's own."""
         entries = [(None, message) for message in self.non_field_errors()]
@@ -314,7 +368,9 @@ class RequestForm(forms.Form):
     def timing_refused(self):
         if not self.is_bound:
             return False
-        return any(error.code == "too_fast" for error in self.non_field_errors().as_data())
+        return any(
+            error.code in ("too_fast", "token_used") for error in self.non_field_errors().as_data()
+        )
 
     def caught_in_honeypot(self):
         return bool(self.data.get("website", "").strip())
@@ -385,19 +441,32 @@ def form_view(page, request):
         return _render(page, request, RequestForm())
     form = RequestForm(request.POST)
     if rate_limited(request):
-        # Shown again unchecked (its answers kept), with when to try again.
-        kept = RequestForm(initial=request.POST.dict())
-        return _render(page, request, kept, status=429, refused_for_rate=True)
+        return _refuse_for_rate(page, request)
+    token = request.POST.get("started", "")
     if form.caught_in_honeypot():
-        # Answered as if sent, so that a robot learns nothing; nothing is kept.
-        count_request(request)
+        # Answered as if sent, so that a robot learns nothing; nothing is kept. It still uses
+        # a slot, and its token if that is one of ours.
+        take_slot(request)
+        if seconds_since_start(token) is not None:
+            take_token(token)
         return _sent_redirect(page, request)
     if not form.is_valid():
         return _render(page, request, form, status=400)
+    # The slot first: requests sent at the same moment passed rate_limited() together.
+    if not take_slot(request):
+        return _refuse_for_rate(page, request)
+    if not take_token(token):
+        form.refuse_used_token()
+        return _render(page, request, form, status=400)
     contact_request = form.save(language=page.locale.language_code)
-    count_request(request)
     send_acknowledgement(contact_request, page)
     return _sent_redirect(page, request)
+
+
+def _refuse_for_rate(page, request):
+    # Shown again unchecked (its answers kept), with when to try again.
+    kept = RequestForm(initial=request.POST.dict())
+    return _render(page, request, kept, status=429, refused_for_rate=True)
 
 
 def _sent_redirect(page, request):
@@ -423,16 +492,19 @@ def send_acknowledgement(contact_request, page):
     language = contact_request.preferred_language
     if language not in ("en", "fa"):
         language = page.locale.language_code
-    with translation.override(language):
-        subject = str(_("We have received your request"))
-        body = render_to_string(
-            "campaigns/emails/family_contact_acknowledgement.txt",
-            {"organisation": SiteSettings.for_site(page.get_site())},
-        )
     try:
+        with translation.override(language):
+            subject = str(_("We have received your request"))
+            body = render_to_string(
+                "campaigns/emails/family_contact_acknowledgement.txt",
+                {"organisation": SiteSettings.for_site(page.get_site())},
+            )
         send_mail(subject, body, None, [contact_request.email])
     except Exception as error:  # noqa: BLE001 - the request is stored; the mail is a courtesy
-        # The error's type only: SMTP errors can carry the address.
+        # The number and the error's type only, never the error itself nor a traceback: SMTP
+        # errors carry the address, and the mail's own errors could carry what it says.
         logger.error(  # noqa: TRY400
-            "Could not send the acknowledgement of %s (%s)", contact_request, type(error).__name__
+            "Could not send the acknowledgement of family contact request %s (%s)",
+            contact_request.pk,
+            type(error).__name__,
         )

@@ -4,8 +4,10 @@ audit log of every view, change and export, mutual consent, search, filters and 
 import csv
 import io
 import json
+import logging
 
 import pytest
+from cryptography.fernet import Fernet
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -84,6 +86,15 @@ def exported(response):
     assert response["Content-Type"] == "text/csv"
     text = b"".join(response.streaming_content).decode()
     return list(csv.DictReader(io.StringIO(text)))
+
+
+def raw_row(request):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT * FROM {ContactRequest._meta.db_table} WHERE id = %s",  # noqa: S608
+            [request.pk],
+        )
+        return cursor.fetchone()
 
 
 def post_casework(client, request, **fields):
@@ -477,3 +488,112 @@ def test_the_database_row_holds_no_plain_personal_data():
     for value in PERSONAL.values():
         assert value not in row
     assert ContactRequest.objects.get(pk=request.pk).relative_name == "Ali Karimi"
+
+
+# A request stored with a key this server does not have
+
+
+UNREADABLE = "This request cannot be read with the keys this server has"
+
+
+@pytest.fixture
+def foreign_request(settings):
+    """A request stored by an app server given a valid key that is not the organisation's."""
+    ours = settings.FAMILY_CONTACT_KEYS
+    settings.FAMILY_CONTACT_KEYS = [Fernet.generate_key().decode()]
+    request = make_request(requester_name="Foreign Requester", relative_name="Foreign Relative")
+    settings.FAMILY_CONTACT_KEYS = ours
+    return request
+
+
+def row_of(response, request):
+    link = parse(response).select_one(f'tbody td.title a[href="{edit_url(request)}"]')
+    return link.find_parent("tr").get_text(" ", strip=True)
+
+
+def test_the_listing_shows_the_requests_it_can_read_and_marks_the_one_it_cannot(
+    client, caseworker, foreign_request
+):
+    readable = make_request(status=ContactRequest.Status.IN_PROGRESS)
+
+    response = client.get(REGISTER)
+
+    assert response.status_code == 200
+    assert listed(response) == [readable.pk, foreign_request.pk]
+    assert UNREADABLE in row_of(response, foreign_request)
+    assert UNREADABLE not in row_of(response, readable)
+    assert "In progress" in row_of(response, readable)
+
+
+def test_search_finds_what_it_can_read_and_lists_the_unreadable_request_marked(
+    client, caseworker, foreign_request
+):
+    found = make_request(relative_name="Hossein Tabrizi")
+    make_request()
+
+    response = client.get(REGISTER + "?q=tabrizi")
+
+    assert response.status_code == 200
+    # It cannot tell whether the unreadable one matches, so it does not hide it.
+    assert listed(response) == [found.pk, foreign_request.pk]
+    assert UNREADABLE in row_of(response, foreign_request)
+
+
+def test_the_export_marks_the_unreadable_request_in_place_of_its_answers(
+    client, caseworker, foreign_request, caplog
+):
+    readable = make_request()
+
+    with caplog.at_level(logging.WARNING, logger="campaigns.caseworkers"):
+        response = client.get(REGISTER + "?export=csv")
+        rows = exported(response)
+
+    assert response.status_code == 200
+    assert [row["Number"] for row in rows] == [str(readable.pk), str(foreign_request.pk)]
+    assert rows[0]["Requester's name"] == "Maryam Rezaei"
+    unreadable = rows[1]
+    assert unreadable["Status"] == "New"
+    assert unreadable["Received"].startswith(str(timezone.localdate().year))
+    for heading in ("Requester's name", "Relative's name", "Requester's e-mail address", "Message"):
+        assert unreadable[heading] == "(cannot be read with this server's keys)"
+    [warning] = caplog.records
+    assert str(foreign_request.pk) in warning.getMessage()
+    assert "Foreign" not in warning.getMessage()
+    for request in (readable, foreign_request):
+        [entry] = logs_for(request, "campaigns.contact_request.export")
+        assert_no_personal_data([entry])
+
+
+def test_an_unreadable_request_opens_on_a_page_that_says_so(client, caseworker, foreign_request):
+    response = client.get(edit_url(foreign_request))
+
+    assert response.status_code == 200
+    document = parse(response)
+    text = document.get_text(" ", strip=True)
+    assert UNREADABLE in text
+    assert "FAMILY_CONTACT_KEYS" in text
+    assert "New" in text
+    assert not document.select("form [name=notes], form [name=status]")
+    assert not logs_for(foreign_request).exists()
+
+
+def test_a_save_cannot_overwrite_an_unreadable_request(client, caseworker, foreign_request):
+    before = raw_row(foreign_request)
+
+    response = post_casework(
+        client, foreign_request, status=ContactRequest.Status.CLOSED, notes="Overwritten"
+    )
+
+    assert response.status_code == 409
+    assert UNREADABLE in parse(response).get_text(" ", strip=True)
+    assert raw_row(foreign_request) == before
+    assert not logs_for(foreign_request, "wagtail.edit").exists()
+
+
+def test_saving_an_unreadable_request_in_code_keeps_what_it_holds(foreign_request):
+    before = raw_row(foreign_request)
+    loaded = ContactRequest.objects.get(pk=foreign_request.pk)
+
+    loaded.save(update_fields=["requester_name", "relative_name", "notes"])
+
+    assert raw_row(foreign_request) == before

@@ -2,14 +2,20 @@
 how spam and abuse are refused without losing a person's answers."""
 
 import io
+import logging
+import smtplib
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 
 from campaigns import family_contact
 from campaigns.models import ContactRequest, FamilyContactPage
@@ -265,15 +271,154 @@ def test_an_address_is_refused_after_five_requests_in_an_hour_and_others_are_not
     assert ContactRequest.objects.count() == 6
 
 
-def test_the_rate_limit_ends_with_its_window(client, form_page, settings):
+def test_the_rate_limit_ends_with_its_window(client, form_page, settings, monkeypatch):
     settings.FAMILY_CONTACT_RATE_LIMIT = 1
     settings.FAMILY_CONTACT_RATE_WINDOW = 1
     assert send(client, URL).status_code == 303
     assert send(client, URL).status_code == 429
 
-    time.sleep(1.1)
+    later = time.time() + 2
+    monkeypatch.setattr(time, "time", lambda: later)
 
     assert send(client, URL).status_code == 303
+
+
+def test_requests_sent_at_the_same_moment_from_one_address_store_exactly_the_limit(
+    form_page, settings, monkeypatch
+):
+    settings.FAMILY_CONTACT_RATE_LIMIT = 5
+    senders = 20
+    page = FamilyContactPage.objects.get(pk=form_page.pk)
+    assert page.locale.language_code == "en"  # loaded now: the threads use no database
+    stored = []
+    store = threading.Lock()
+    # Every request has passed the look at its address's count before any is stored: the
+    # moment at which the old check-then-count let them all through.
+    all_checked = threading.Barrier(senders, timeout=60)
+    validate = family_contact.RequestForm.clean
+
+    def clean_together(form):
+        cleaned = validate(form)
+        all_checked.wait()
+        return cleaned
+
+    def save(form, language):
+        with store:
+            stored.append(form.cleaned_data["requester_name"])
+
+    monkeypatch.setattr(family_contact.RequestForm, "clean", clean_together)
+    monkeypatch.setattr(family_contact.RequestForm, "save", save)
+    monkeypatch.setattr(family_contact, "send_acknowledgement", lambda *args: None)
+    monkeypatch.setattr(family_contact, "_sent_redirect", lambda *args: HttpResponse(status=303))
+    monkeypatch.setattr(
+        family_contact,
+        "_render",
+        lambda page, request, form, status=200, **kwargs: HttpResponse(status=status),
+    )
+    factory = RequestFactory()
+
+    def post(_):
+        request = factory.post(URL, {**ANSWERS, "started": a_while_ago()}, REMOTE_ADDR="192.0.2.10")
+        return family_contact.form_view(page, request).status_code
+
+    with ThreadPoolExecutor(senders) as pool:
+        statuses = sorted(pool.map(post, range(senders)))
+
+    assert len(stored) == 5
+    assert statuses == [303] * 5 + [429] * 15
+
+
+class CacheThatDoesNotAnswer:
+    """The cache of an outage: each call fails (Django's Redis backend), or answers nothing
+    (django-redis with IGNORE_EXCEPTIONS, as the settings configure it)."""
+
+    def __init__(self, raises):
+        self.raises = raises
+
+    def _fail(self, default=None):
+        if self.raises:
+            raise ConnectionError("Redis is down")
+        return default
+
+    def get(self, key, default=None, **kwargs):
+        return self._fail(default)
+
+    def add(self, *args, **kwargs):
+        return self._fail()
+
+    def incr(self, *args, **kwargs):
+        return self._fail()
+
+
+@pytest.mark.parametrize("raises", [True, False], ids=["raising", "answering-nothing"])
+def test_a_cache_that_does_not_answer_refuses_no_family(
+    client, form_page, settings, monkeypatch, caplog, raises
+):
+    settings.FAMILY_CONTACT_RATE_LIMIT = 1
+    monkeypatch.setattr(family_contact, "cache", CacheThatDoesNotAnswer(raises))
+    token = a_while_ago()
+
+    with caplog.at_level(logging.WARNING, logger="campaigns.family_contact"):
+        statuses = [send(client, URL, started=token).status_code for _ in range(2)]
+
+    # Neither the limit nor the used token can be checked: both requests are kept.
+    assert statuses == [303, 303]
+    assert ContactRequest.objects.count() == 2
+    assert caplog.records
+    assert "192.0.2" not in caplog.text
+
+
+# Each start time is taken once
+
+
+def test_a_start_time_is_taken_once_and_a_second_post_with_it_is_shown_again(
+    client, form_page, monkeypatch
+):
+    token = a_while_ago()
+
+    first = send(client, URL, started=token)
+    again = send(client, URL, started=token, relative_name="Ali Tahmasebi")
+
+    assert first.status_code == 303
+    assert again.status_code == 400
+    assert ContactRequest.objects.get().relative_name == "Reza Tahmasebi"
+    summary = parse(again).select_one(".error-summary").get_text(" ", strip=True)
+    assert "This form has already been sent once" in summary
+    kept = kept_answers(again)
+    assert kept["relative_name"] == "Ali Tahmasebi"
+    assert kept["requester_name"] == "Maryam Tahmasebi" and kept["consent_contact"] == "on"
+    # With the fresh start time it comes with, the answers go through once the wait is over.
+    assert kept["started"] != token
+    later = time.time() + 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert send(client, URL, kept).status_code == 303
+    assert ContactRequest.objects.count() == 2
+
+
+def test_a_start_time_caught_in_the_honeypot_cannot_be_used_again(client, form_page):
+    token = a_while_ago()
+
+    trapped = send(client, URL, started=token, website="https://spam.example")
+    replayed = send(client, URL, started=token)
+
+    assert trapped.status_code == 303
+    assert replayed.status_code == 400
+    assert not ContactRequest.objects.exists()
+
+
+def test_a_refused_request_leaves_its_start_time_usable(client, form_page):
+    token = a_while_ago()
+
+    assert send(client, URL, started=token, requester_name="").status_code == 400
+    assert send(client, URL, started=token).status_code == 303
+
+
+def test_forms_shown_in_the_same_second_get_different_start_times():
+    # Otherwise two families opening the form together would share one, and the second to
+    # send it would be refused.
+    now = time.time()
+
+    assert family_contact.started_token(now) != family_contact.started_token(now)
 
 
 def test_invalid_attempts_do_not_count_towards_the_limit(client, form_page, settings):
@@ -336,6 +481,34 @@ def test_the_acknowledgement_is_in_english_when_asked_for(client, form_page):
     assert "reply to this e-mail and we will delete it" in mail.outbox[0].body
 
 
+class RefusingMailBackend(BaseEmailBackend):
+    """An SMTP server that refuses the recipient, saying the address back, as servers do."""
+
+    def send_messages(self, messages):
+        [address] = messages[0].to
+        raise smtplib.SMTPRecipientsRefused(
+            {address: (550, f"5.1.1 <{address}>: Recipient address rejected".encode())}
+        )
+
+
+def test_a_mail_failure_is_logged_with_the_request_number_and_nothing_it_holds(
+    client, form_page, settings, caplog
+):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingMailBackend"
+
+    with caplog.at_level(logging.DEBUG):
+        response = send(client, URL)
+
+    request = ContactRequest.objects.get()
+    assert response.status_code == 303
+    [failure] = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert failure.args == (request.pk, "SMTPRecipientsRefused")
+    assert failure.exc_info is None
+    for answer in ANSWERS.values():
+        if len(answer) > 3:
+            assert answer not in caplog.text
+
+
 def test_a_mail_failure_loses_no_request(client, form_page, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("mail server down")
@@ -359,6 +532,13 @@ def test_the_form_sets_only_the_csrf_cookie_and_is_never_cached(client, form_pag
     assert {"private", "no-store"} <= {
         part.strip() for part in response["Cache-Control"].split(",")
     }
+
+
+def test_the_csrf_cookie_lasts_only_until_the_browser_closes(client, form_page):
+    response = client.get(URL)
+
+    cookie = response.cookies["csrftoken"]
+    assert (cookie["max-age"], cookie["expires"]) == ("", "")
 
 
 def test_the_page_cache_stores_neither_the_form_nor_the_thank_you_page(client, form_page, settings):

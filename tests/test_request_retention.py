@@ -1,5 +1,5 @@
 """Closed family contact requests are deleted when their retention period is over, and the
-encryption key can be changed without losing a request."""
+encryption key can be changed without losing a request, even one no key at hand can read."""
 
 import datetime
 import io
@@ -7,12 +7,14 @@ import io
 import pytest
 from cryptography.fernet import Fernet
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ImproperlyConfigured
-from django.core.management import call_command
+from django.core.checks import run_checks
+from django.core.management import call_command, load_command_class
 from django.db import connection
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
+from campaigns.checks import FAMILY_CONTACT_KEYS
+from campaigns.encryption import Unreadable
 from campaigns.models import ContactRequest
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +51,16 @@ def make_request(*, closed_days_ago=None, created_days_ago=0, **fields):
 def run(*args):
     out = io.StringIO()
     call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def run_as_manage_py_does(name):
+    """The command's output, its system checks run first as manage.py runs them (call_command
+    skips them)."""
+    out = io.StringIO()
+    load_command_class("campaigns", name).execute(
+        stdout=out, stderr=io.StringIO(), no_color=True, force_color=False, skip_checks=False
+    )
     return out.getvalue()
 
 
@@ -180,12 +192,52 @@ def test_after_rotation_the_old_key_can_be_removed(settings):
         assert NAME not in token and RELATIVE not in token
 
 
-def test_without_rotation_removing_the_old_key_loses_the_requests(settings):
+def test_without_rotation_removing_the_old_key_leaves_the_requests_unreadable_but_kept(settings):
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     settings.FAMILY_CONTACT_KEYS = [old]
     request = make_request()
+    stored = raw_tokens(request)
 
     settings.FAMILY_CONTACT_KEYS = [new]
+    unreadable = ContactRequest.objects.get(pk=request.pk)
 
-    with pytest.raises(ImproperlyConfigured, match="FAMILY_CONTACT_KEYS"):
-        ContactRequest.objects.get(pk=request.pk)
+    assert isinstance(unreadable.requester_name, Unreadable)
+    assert unreadable.requester_name == "" and unreadable.relative_name == ""
+    assert raw_tokens(request) == stored
+    settings.FAMILY_CONTACT_KEYS = [new, old]
+    assert ContactRequest.objects.get(pk=request.pk).relative_name == RELATIVE
+
+
+def test_rotation_leaves_a_request_it_cannot_read_as_it_was_and_names_it(settings):
+    ours, foreign = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.FAMILY_CONTACT_KEYS = [foreign]
+    unreadable = make_request()
+    settings.FAMILY_CONTACT_KEYS = [ours]
+    readable = make_request()
+    before = raw_tokens(unreadable), raw_tokens(readable)
+
+    settings.FAMILY_CONTACT_KEYS = [Fernet.generate_key().decode(), ours]
+    out, err = io.StringIO(), io.StringIO()
+    call_command("rotate_family_contact_keys", stdout=out, stderr=err)
+
+    assert "Encrypted 1 request(s)" in out.getvalue()
+    assert f"left as they were: {unreadable.pk}." in err.getvalue()
+    assert raw_tokens(unreadable) == before[0]
+    assert raw_tokens(readable) != before[1]
+    assert ContactRequest.objects.get(pk=readable.pk).requester_name == NAME
+    settings.FAMILY_CONTACT_KEYS = [foreign]
+    assert ContactRequest.objects.get(pk=unreadable.pk).requester_name == NAME
+
+
+def test_retention_and_rotation_still_run_while_the_keys_check_fails(settings):
+    settings.FAMILY_CONTACT_KEYS = [Fernet.generate_key().decode()]
+    make_request(closed_days_ago=800)
+    settings.FAMILY_CONTACT_KEYS = [Fernet.generate_key().decode()]
+    assert [error.id for error in run_checks(tags=[FAMILY_CONTACT_KEYS])] == ["campaigns.E001"]
+
+    rotated = run_as_manage_py_does("rotate_family_contact_keys")
+    deleted = run_as_manage_py_does("delete_closed_requests")
+
+    assert "Encrypted 0 request(s)" in rotated
+    assert "Deleted 1 " in deleted
+    assert remaining() == set()
