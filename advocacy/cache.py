@@ -127,4 +127,3 @@ def redis_cache(url):
             "IGNORE_EXCEPTIONS": True,
         },
     }
-

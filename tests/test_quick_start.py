@@ -13,6 +13,8 @@ from django.db.backends.sqlite3.base import DatabaseWrapper
 
 from advocacy.settings.base import BASE_DIR, _database
 
+MAKE = shutil.which("make")
+
 pytestmark = pytest.mark.skipif(
     connection.vendor != "sqlite", reason="the quick start runs on SQLite (run once, not twice)"
 )
@@ -93,7 +95,7 @@ def test_a_save_while_a_preview_reads_waits_its_turn_instead_of_failing(tmp_path
 
 def test_make_publish_scheduled_publishes_a_scheduled_development_after_make_run(tmp_path):
     """No SECRET_KEY, no DEBUG, no FAMILY_CONTACT_KEYS: what a newcomer has after `make run`."""
-    if not shutil.which("make"):
+    if not MAKE:
         pytest.skip("make is not installed")
     environment = {
         "PATH": os.environ["PATH"],
@@ -103,7 +105,7 @@ def test_make_publish_scheduled_publishes_a_scheduled_development_after_make_run
     }
     manage = [sys.executable, "manage.py"]
     # The key `make run` keeps for this checkout (made here if no `make run` has yet).
-    subprocess.run(["make", "-s", ".venv/family-contact.key"], cwd=BASE_DIR, check=True)
+    subprocess.run([MAKE, "-s", ".venv/family-contact.key"], cwd=BASE_DIR, check=True)
     key = (BASE_DIR / ".venv" / "family-contact.key").read_text().strip()
     quick_start = {**environment, "DEBUG": "true", "FAMILY_CONTACT_KEYS": key}
     subprocess.run(
@@ -124,7 +126,7 @@ development.save_revision(approved_go_live_at=due)
     subprocess.run([*manage, "shell", "-c", schedule], cwd=BASE_DIR, env=quick_start, check=True)
 
     result = subprocess.run(
-        ["make", "publish-scheduled"],
+        [MAKE, "publish-scheduled"],
         cwd=BASE_DIR,
         env=environment,
         capture_output=True,
@@ -153,10 +155,10 @@ development.save_revision(approved_go_live_at=due)
 def test_two_make_serve_on_one_machine_do_not_share_gunicorns_control_socket():
     """gunicorn's control socket is one file per user by default: a second site's `make serve`
     would take over the first's, and commands sent to one would reach the other."""
-    if not shutil.which("make"):
+    if not MAKE:
         pytest.skip("make is not installed")
     commands = subprocess.run(
-        ["make", "-n", "serve"], cwd=BASE_DIR, capture_output=True, text=True, check=True
+        [MAKE, "-n", "serve"], cwd=BASE_DIR, capture_output=True, text=True, check=True
     ).stdout
 
     gunicorn = commands.replace("\\\n", " ").split("gunicorn advocacy.wsgi", 1)[1].splitlines()[0]
