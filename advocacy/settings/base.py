@@ -478,6 +478,9 @@ PAGE_CACHE_DELETES = {"wagtailcore.Page", "campaigns.Development", "campaigns.Ap
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # ... and fetch editors' avatars from gravatar.com, telling it who edits this site and when.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# No field offers embeds, and a crafted one must not make the server fetch oEmbed from another
+# site nor put its frame on a public page: no finder, so an embed renders as nothing.
+WAGTAILEMBEDS_FINDERS = []
 
 # A CDN in front of several app servers: Wagtail purges a page's addresses when it is published,
 # unpublished or moved (wagtail.contrib.frontend_cache), through a purge URL (Varnish, nginx's
