@@ -1,6 +1,8 @@
 """Logs hold no personal data and no secret link."""
 
 import datetime
+import logging
+import sys
 from types import SimpleNamespace
 
 from gunicorn.config import Config
@@ -39,3 +41,39 @@ def test_other_paths_are_logged_as_they_are():
     atoms = logger.atoms(response, SimpleNamespace(headers=[]), environ, datetime.timedelta(0))
 
     assert atoms["U"] == "/campaigns/family-contact/"
+
+
+def test_a_request_failed_for_want_of_the_database_is_logged_in_one_line():
+    from django.db import OperationalError
+
+    from advocacy.log_filters import DatabaseOutageFilter
+
+    try:
+        raise OperationalError('connection to server at "127.0.0.1", port 5432 failed\nIs it up?')
+    except OperationalError:
+        record = logging.LogRecord(
+            "django.request", logging.ERROR, __file__, 1, "%s: %s",
+            ("Service Unavailable", "/aims/"), sys.exc_info(),
+        )  # fmt: skip
+
+    assert DatabaseOutageFilter().filter(record) is True
+    line = logging.Formatter().format(record)
+
+    assert "\n" not in line and "Traceback" not in line
+    assert "OperationalError" in line and "port 5432 failed" in line and "/aims/" in line
+
+
+def test_other_errors_keep_their_traceback():
+    from advocacy.log_filters import DatabaseOutageFilter
+
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        record = logging.LogRecord(
+            "django.request", logging.ERROR, __file__, 1, "%s: %s",
+            ("Internal Server Error", "/aims/"), sys.exc_info(),
+        )  # fmt: skip
+
+    DatabaseOutageFilter().filter(record)
+
+    assert "Traceback" in logging.Formatter().format(record)

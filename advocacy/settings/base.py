@@ -453,8 +453,9 @@ if DEBUG and "PAGE_CACHE_SECONDS" not in os.environ:
 # Per worker process, per PAGE_CACHE_SECONDS: past it, pages are served but not stored.
 PAGE_CACHE_MEGABYTES = _value("PAGE_CACHE_MEGABYTES")
 # The query parameters some page reads: the rest are left out of cache keys, so a made-up query
-# string gets the cached page rather than a new entry (search, pagination, timeline filters).
-PAGE_CACHE_QUERY_PARAMETERS = {"q", "page", "campaign", "year"}
+# string gets the cached page rather than a new entry (search, pagination, timeline filters,
+# the sitemap's pages).
+PAGE_CACHE_QUERY_PARAMETERS = {"q", "page", "campaign", "year", "p"}
 PAGE_CACHE_EXCLUDED_PREFIXES = (
     f"/{ADMIN_PATH}",
     "/act/",
@@ -530,8 +531,13 @@ if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"database_outage": {"()": "advocacy.log_filters.DatabaseOutageFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    # Background tasks run inline by default; one line per task start and end is noise.
-    "loggers": {"django_tasks": {"level": "WARNING"}},
+    "loggers": {
+        # Background tasks run inline by default; one line per task start and end is noise.
+        "django_tasks": {"level": "WARNING"},
+        # A database outage: one line a request, not a traceback (advocacy/log_filters.py).
+        "django.request": {"filters": ["database_outage"]},
+    },
 }
