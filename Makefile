@@ -7,6 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Extra arguments for pytest, e.g. make test ARGS="tests/test_pages.py -k home"
 ARGS ?=
+# pytest-xdist workers for make test: one per core; 0 runs the suite in one process.
+TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
 .PHONY: help run serve bench readers test messages fonts screenshots install install-dev lint format publish-scheduled clean
@@ -94,7 +96,7 @@ readers: install-dev
 
 # The HTML check needs the Nu HTML Checker from npm (and Java); without npm it is skipped.
 test: install-dev messages node_modules/.package-lock.json
-	$(BIN)/pytest $(ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(ARGS)
 
 node_modules/.package-lock.json: package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \

@@ -7,9 +7,9 @@ the circuit for BREAKER_SECONDS: calls in that time fail at once, without touchi
 and only one call per process per period tries Redis again. The outage is logged once when it
 starts and once when it ends, per process.
 
-Publishing while Redis is down cannot move the page cache's generation, so when a process sees
-Redis come back it moves the generation on itself (advocacy.page_cache.invalidate): no page
-cached before the outage outlives a publish made during it.
+Publishing while Redis is down cannot move the page cache's generation, so the process that
+published moves it on when it sees Redis come back (advocacy.page_cache): no page cached before
+the outage outlives a publish made during it.
 """
 
 import logging
@@ -22,8 +22,10 @@ from redis.client import Pipeline
 logger = logging.getLogger(__name__)
 
 # Measured on a stopped (SIGSTOP) Redis: each call waits out the socket timeout, so a page that
-# makes four cache calls would wait four timeouts without the breaker.
-BREAKER_SECONDS = 5.0
+# makes four cache calls would wait four timeouts without the breaker. With it, a worker waits
+# one timeout per period (0.25 s in 2 s); and serves uncached for at most one period after Redis
+# is back.
+BREAKER_SECONDS = 2.0
 TIMEOUT_SECONDS = 0.25
 
 
@@ -36,6 +38,7 @@ class Breaker:
         self._lock = threading.Lock()
         self._open_until = 0.0
         self._down = False
+        # Callables run once when Redis answers again; each says whether it changed anything.
         self.on_recovery = []
 
     def before_call(self):
@@ -55,19 +58,21 @@ class Breaker:
             )
 
     def succeeded(self):
-        """Closes the circuit; True when this call is the first to find Redis back."""
+        """Closes the circuit. True when this call found Redis back and a recovery step then
+        changed what is stored: what this call read may predate that change."""
         if not self._down:
             return False
         with self._lock:
             recovered, self._down = self._down, False
+        changed = False
         if recovered:
             logger.warning("Redis answers again: the cache is back in use")
             for callback in self.on_recovery:
                 try:
-                    callback()
+                    changed = bool(callback()) or changed
                 except Exception:  # noqa: BLE001 - a callback must not fail the call that recovered
                     logger.exception("A cache recovery step failed")
-        return recovered
+        return changed
 
     @property
     def down(self):
@@ -86,14 +91,12 @@ def _guarded(call, *args, **kwargs):
     breaker.before_call()
     try:
         result = call(*args, **kwargs)
-    except CircuitOpen:
-        raise
     except _FAILURES as error:
         breaker.failed(error)
         raise
     if breaker.succeeded():
-        # The answer was read before the recovery steps ran (the page cache's generation, say,
-        # has moved on since): the caller gets a miss instead.
+        # The answer was read before a recovery step changed the cache (the page cache's
+        # generation, say, has moved on since): the caller gets a miss instead.
         raise CircuitOpen("Redis came back during this call")
     return result
 

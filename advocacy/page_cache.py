@@ -106,20 +106,34 @@ def current_generation():
     return generation
 
 
+_missed_invalidation = False
+
+
 def invalidate(**kwargs):
     """Makes every app server render pages afresh on their next request."""
+    global _missed_invalidation
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
-    if breaker.down:
-        # The cache is down (django-redis answers None): the breaker moves the generation on
-        # when it comes back (advocacy.cache), so no page cached before now outlives this change.
+    # django-redis answers None when Redis is down; the breaker says whether it was.
+    _missed_invalidation = breaker.down
+    if _missed_invalidation:
         logger.warning("The page cache could not be cleared now; it will be when the cache returns")
 
 
-# A page cached before an outage must not outlive a publish made while the cache was down.
-breaker.on_recovery.append(invalidate)
+def _invalidate_if_missed():
+    """When Redis answers again, a change this process made while it was away is applied, so
+    that no page cached before the outage outlives it. Only then: every process that merely
+    served pages during the outage moving the generation on whenever it next sees Redis would
+    empty the cache at moments nobody chose."""
+    if not _missed_invalidation:
+        return False
+    invalidate()
+    return True
+
+
+breaker.on_recovery.append(_invalidate_if_missed)
 
 
 def cache_key(request, encoding):

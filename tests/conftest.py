@@ -40,6 +40,35 @@ def django_db_setup(_playwright_if_needed, django_db_setup):
     yield
 
 
+def _transactional(item):
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(fixtures)
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (the browser tests, through the live server) ends by emptying the
+    database, migrations' rows included (Wagtail's root page and Site, the locales, the groups).
+    Django runs such tests last for that reason; with the suite spread over workers
+    (pytest-xdist, one file per worker at a time) a worker may go on to a file of ordinary
+    tests, so the rows the migrations made are put back first, from the copy Django serialised
+    when it set the test database up (the one serialized_rollback uses)."""
+    yield
+    if nextitem is None or not _transactional(item) or _transactional(nextitem):
+        return
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for connection in connections.all(initialized_only=True):
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploaded files go to a temporary folder that disappears with the test."""

@@ -14,6 +14,7 @@ import time
 
 import pytest
 from django.core import mail
+from django.core.cache import caches
 
 from advocacy import cache as guarded_cache
 from advocacy.cache import breaker, redis_cache
@@ -189,3 +190,16 @@ def test_password_reset_mail_is_sent_with_redis_stopped(
 
     assert response.status_code == 302
     assert len(mail.outbox) == 1
+
+
+def test_a_restarted_redis_is_used_at_once_not_taken_for_an_outage(own_redis):
+    """The connections kept from before the restart fail once; that is no outage."""
+    cache = caches["default"]
+    cache.set("before", 1)
+    own_redis.stop()
+    own_redis.start()
+
+    assert cache.get("before") is None  # a new, empty Redis
+    assert not breaker.down
+    cache.set("after", 2)
+    assert cache.get("after") == 2

@@ -176,6 +176,14 @@ def cached_again(person, path="/"):
     return person.get(path, timeout=5).headers.get("X-Cache") == "hit"
 
 
+def every_worker_back(stack, person, since):
+    """Each worker that logged Redis away has logged it back (a worker finds out on its next
+    request, so this keeps asking): the next test starts with the cache in use everywhere."""
+    person.get("/", timeout=5)
+    log = stack.app.log(since)
+    return log.count("Redis answers again") >= log.count("Redis is unavailable")
+
+
 def redis_lines(stack, since):
     port = str(stack.redis.port)
     return [
@@ -337,6 +345,10 @@ def test_pages_form_and_publishing_work_with_redis_stopped(stack, site):
         _recovers(lambda: cached_again(reader), 30),
         "with Redis back, pages should be cached again (X-Cache: hit) within 30 s",
     )
+    findings.check(
+        _recovers(lambda: every_worker_back(stack, reader, since), 30),
+        "with Redis back, every worker should log it back within 30 s",
+    )
     findings.assert_none()
 
 
@@ -352,6 +364,7 @@ def test_pages_answer_quickly_with_redis_hung(stack, site):
     reader = stack.person()
     paths = reads(site)
     normal = statuses(reader, paths)
+    since = stack.app.log_size()
     stack.redis.hang()
     try:
         timeouts = 0
@@ -375,6 +388,10 @@ def test_pages_answer_quickly_with_redis_hung(stack, site):
     findings.check(
         _recovers(lambda: cached_again(reader), 60),
         "with Redis resumed, pages should be cached again (X-Cache: hit) within 60 s",
+    )
+    findings.check(
+        _recovers(lambda: every_worker_back(stack, reader, since), 30),
+        "with Redis resumed, every worker should log it back within 30 s",
     )
     findings.assert_none()
 

@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import caches
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.http import HttpResponse
 
 from advocacy.cache import redis_cache as redis_cache_settings
@@ -230,7 +230,9 @@ def test_past_its_ceiling_a_process_serves_pages_without_storing_them(client, ho
 
 @pytest.fixture
 def redis_cache(settings):
-    settings.CACHES = {"default": redis_cache_settings("redis://127.0.0.1:6379/15")}
+    # A database of each suite's own: CI runs the SQLite and PostgreSQL suites at once.
+    number = 15 if connection.vendor == "sqlite" else 14
+    settings.CACHES = {"default": redis_cache_settings(f"redis://127.0.0.1:6379/{number}")}
     redis = caches["default"]
     try:
         redis.client.get_client().ping()
