@@ -5,9 +5,11 @@ import logging
 import sys
 from types import SimpleNamespace
 
+from django.db import OperationalError
 from gunicorn.config import Config
 
 from advocacy.gunicorn_logging import PrivateLogger
+from advocacy.log_filters import DatabaseOutageFilter
 
 
 def test_the_access_log_keeps_no_password_reset_token():
@@ -43,37 +45,27 @@ def test_other_paths_are_logged_as_they_are():
     assert atoms["U"] == "/campaigns/family-contact/"
 
 
-def test_a_request_failed_for_want_of_the_database_is_logged_in_one_line():
-    from django.db import OperationalError
-
-    from advocacy.log_filters import DatabaseOutageFilter
-
+def filtered_record_of(error, reason):
+    """The record Django's request logger writes for an error, through the site's filter."""
     try:
-        raise OperationalError('connection to server at "127.0.0.1", port 5432 failed\nIs it up?')
-    except OperationalError:
+        raise error
+    except type(error):
         record = logging.LogRecord(
-            "django.request", logging.ERROR, __file__, 1, "%s: %s",
-            ("Service Unavailable", "/aims/"), sys.exc_info(),
+            "django.request", logging.ERROR, __file__, 1, "%s: %s", (reason, "/aims/"),
+            sys.exc_info(),
         )  # fmt: skip
-
     assert DatabaseOutageFilter().filter(record) is True
-    line = logging.Formatter().format(record)
+    return logging.Formatter().format(record)
+
+
+def test_a_request_failed_for_want_of_the_database_is_logged_in_one_line():
+    error = OperationalError('connection to server at "127.0.0.1", port 5432 failed\nIs it up?')
+
+    line = filtered_record_of(error, "Service Unavailable")
 
     assert "\n" not in line and "Traceback" not in line
     assert "OperationalError" in line and "port 5432 failed" in line and "/aims/" in line
 
 
 def test_other_errors_keep_their_traceback():
-    from advocacy.log_filters import DatabaseOutageFilter
-
-    try:
-        raise ValueError("a bug")
-    except ValueError:
-        record = logging.LogRecord(
-            "django.request", logging.ERROR, __file__, 1, "%s: %s",
-            ("Internal Server Error", "/aims/"), sys.exc_info(),
-        )  # fmt: skip
-
-    DatabaseOutageFilter().filter(record)
-
-    assert "Traceback" in logging.Formatter().format(record)
+    assert "Traceback" in filtered_record_of(ValueError("a bug"), "Internal Server Error")
