@@ -1,3 +1,5 @@
+"""The site's own pages and settings: the home page, content and FAQ pages, SiteSettings."""
+
 import html
 
 from django.conf import settings
@@ -11,103 +13,20 @@ from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageManager, PageViewRestriction
-from wagtail.query import PageQuerySet
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from . import site_data
-from .blocks import BodyStreamBlock, QuestionStreamBlock
-from .translations import in_language
+from base import site_data
+from base.blocks import QuestionStreamBlock
 
-SUMMARY_LENGTH = 300
+# SectionedBodyMixin is also named by migrations, as advocacy.models.SectionedBodyMixin.
+from base.models import SUMMARY_LENGTH, SectionedBodyMixin, SitePage
+from base.translations import in_language
+from campaigns.blocks import BodyStreamBlock
+from campaigns.models import Appeal, CampaignPage, TimelinePage
+from campaigns.timeline import Timeline
+
 LATEST_ON_HOME = 5
-
-
-class SitePageQuerySet(PageQuerySet):
-    def private_q(self):
-        # Wagtail asks the database where the private sections are on every call.
-        data = site_data.current()
-        return data.private_q() if data is not None else super().private_q()
-
-
-class SitePage(Page):
-    """What every public page type shares: a summary for listings, search and link previews."""
-
-    share_image = models.ForeignKey(
-        "wagtailimages.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_(
-            "Shown when the page is shared on social media. The site's default image is used "
-            "when left empty."
-        ),
-    )
-
-    promote_panels = [*Page.promote_panels, FieldPanel("share_image")]
-
-    objects = PageManager.from_queryset(SitePageQuerySet)()
-
-    # Open Graph's type of the page: "website" for the home page, "article" for the rest.
-    og_type = "article"
-
-    class Meta:
-        abstract = True
-
-    def get_summary(self):
-        """A sentence or two about the page in plain text; page types say where it comes from."""
-        return ""
-
-    def get_view_restrictions(self):
-        # Two queries on every page served, though most sites restrict none of their pages.
-        data = site_data.current()
-        if data is not None and not data.private_paths:
-            return PageViewRestriction.objects.none()
-        return super().get_view_restrictions()
-
-    def get_meta_description(self):
-        return self.search_description or self.get_summary()
-
-    def get_share_image(self):
-        return self.share_image
-
-    def get_sitemap_urls(self, request=None):
-        """At the host readers asked for, like the canonical link, not the Site record's."""
-        urls = super().get_sitemap_urls(request)
-        if request is not None:
-            for url in urls:
-                url["location"] = request.build_absolute_uri(self.get_url(request))
-                translations = getattr(self, "sitemap_translations", [])
-                if len(translations) > 1:
-                    url["alternates"] = [
-                        {
-                            "lang_code": code,
-                            "location": request.build_absolute_uri(page.get_url(request)),
-                        }
-                        for code, page in translations
-                    ]
-        return urls
-
-
-class SectionedBodyMixin:
-    """For pages whose `body` is a BodyStreamBlock: its sections and their headings."""
-
-    def headings(self):
-        """The section headings, in order: the entries of the contents bar."""
-        return [block.value for block in self.body if block.block_type == "heading"]
-
-    def sections(self):
-        """The body as (heading, blocks) pairs; blocks before the first heading have no heading."""
-        sections = []
-        for block in self.body:
-            if block.block_type == "heading":
-                sections.append((block.value, []))
-            else:
-                if not sections:
-                    sections.append((None, []))
-                sections[-1][1].append(block)
-        return sections
 
 
 class HomePage(SitePage):
@@ -176,27 +95,17 @@ class HomePage(SitePage):
         return Truncator(html.unescape(strip_tags(self.intro))).chars(SUMMARY_LENGTH)
 
     def get_context(self, request, *args, **kwargs):
-        from campaigns.models import Appeal, TimelinePage
-        from campaigns.timeline import Timeline
-
         context = super().get_context(request, *args, **kwargs)
         context["developments"] = Timeline(self.locale).latest(LATEST_ON_HOME)
         context["appeals"] = list(
             Appeal.objects.live().in_language(self.locale).open().open_first()[:LATEST_ON_HOME]
         )
-        data = site_data.current()
-        context["timeline_page"] = (
-            data.section(TimelinePage, self.locale_id)
-            if data is not None
-            else TimelinePage.objects.live().filter(locale=self.locale).first()
-        )
+        context["timeline_page"] = site_data.section(TimelinePage, self.locale_id)
         return context
 
     def featured(self):
         """The featured campaigns that readers can see, in the editors' order. The order comes
         from the page itself, so a preview shows the editor's unsaved choice."""
-        from campaigns.models import CampaignPage
-
         order = [featured.page_id for featured in self.featured_campaigns.all()]
         # In the page's language where translated: a translated home page keeps the original's
         # choices until an editor changes them.

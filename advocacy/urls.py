@@ -7,19 +7,23 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.urls import serve_pattern
 
+from base.sitemaps import SiteSitemap
 from campaigns import views as campaign_views
 
 from . import views
-from .sitemaps import SiteSitemap
 
 handler500 = "advocacy.views.server_error"
 
 urlpatterns = [
     path(settings.ADMIN_PATH, include(wagtailadmin_urls)),
-    path("documents/", include(wagtaildocs_urls)),
+    path(settings.DOCUMENTS_PATH, include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": SiteSitemap}}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("act/<int:appeal_id>/", campaign_views.appeal_action, name="appeal_action"),
+    path(
+        f"{settings.APPEAL_ACTION_PATH}<int:appeal_id>/",
+        campaign_views.appeal_action,
+        name="appeal_action",
+    ),
 ]
 
 # `make run` serves uploads itself, but not documents' files: those go through /documents/,
@@ -30,7 +34,7 @@ if settings.DEBUG:
 
 # English has no prefix; Persian lives under /fa/.
 urlpatterns += i18n_patterns(
-    path("search/", views.search, name="search"),
+    path(settings.SEARCH_PATH, views.search, name="search"),
     # Before Wagtail's own patterns, which this view finishes with.
     re_path(serve_pattern, views.serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),

@@ -13,10 +13,9 @@ from django.views.static import serve as static_serve
 from wagtail import views as wagtail_views
 from wagtail.models import Page
 
+from base.search import normalise
+from base.site_data import active_locale
 from campaigns.models import Appeal, Development
-
-from .search import normalise
-from .site_data import active_locale
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 10
@@ -92,7 +91,7 @@ def robots_txt(request):
         "User-agent: *",
         *(f"Disallow: {path}" for path in sorted(search_paths)),
         # Following an appeal's action counts a supporter: crawlers must not.
-        "Disallow: /act/",
+        f"Disallow: /{settings.APPEAL_ACTION_PATH}",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]

@@ -12,7 +12,7 @@ try:
 
     from django.db import connections
 
-    from campaigns.encryption import verify_keys_read_stored_requests
+    from campaigns.family_contact.encryption import verify_keys_read_stored_requests
 
     # gunicorn runs no system checks: an app server whose valid but wrong FAMILY_CONTACT_KEYS
     # would store requests that no other server can read stops here (the check campaigns.E001).

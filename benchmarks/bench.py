@@ -191,7 +191,7 @@ def report(results, queries, static):
         "  keeps its last pages, so the page itself comes from memory while nothing changed)",
         "  and Django's request handling, as the static file does through whitenoise. Django's",
         "  Redis cache built a new redis client, with its hundreds of callbacks, for every",
-        "  call: keeping it (advocacy/cache.py) took a hit from about 0.75 to 0.4 ms of work.",
+        "  call: keeping it (base/cache.py) took a hit from about 0.75 to 0.4 ms of work.",
         "- Uncached pages ask for their own content only: the site, its settings, menus and",
         "  section pages come from the site data each process keeps between publishes, and",
         "  routing takes two queries at any depth. The first page after a publish rebuilds",

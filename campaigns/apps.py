@@ -7,7 +7,10 @@ class CampaignsConfig(AppConfig):
     verbose_name = "Campaigns"
 
     def ready(self):
-        from .checks import FAMILY_CONTACT_KEYS, family_contact_keys_read_stored_requests
+        from .family_contact.checks import (
+            FAMILY_CONTACT_KEYS,
+            family_contact_keys_read_stored_requests,
+        )
 
         checks.register(
             family_contact_keys_read_stored_requests, checks.Tags.security, FAMILY_CONTACT_KEYS

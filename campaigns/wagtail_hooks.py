@@ -10,9 +10,9 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from advocacy.translations import outdated
+from base.translations import outdated
 
-from . import caseworkers
+from .family_contact import register as caseworkers
 from .models import Appeal, ContactRequest, Development
 
 # Before anything asks for ContactRequest's policy, or Wagtail would make it a plain one.

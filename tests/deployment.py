@@ -765,7 +765,7 @@ class App:
         token (a part that makes it unique) is kept."""
         from django.core import signing
 
-        from campaigns.family_contact import SIGNER_SALT
+        from campaigns.family_contact.form import SIGNER_SALT
 
         signer = signing.TimestampSigner(key=self.secret_key, salt=SIGNER_SALT)
         started, separator, rest = signer.unsign(token).partition(":")

@@ -1,10 +1,10 @@
-"""Latin names and acronyms in Persian pages are isolated (advocacy/bidi.py), so the brackets
+"""Latin names and acronyms in Persian pages are isolated (base/bidi.py), so the brackets
 and commas around them stay in their places in the right-to-left sentence."""
 
 import pytest
 from wagtail.rich_text import RichText
 
-from advocacy.bidi import isolate_latin_runs
+from base.bidi import isolate_latin_runs
 from tests.builders import make_content_page, translate
 from tests.html import parse
 

@@ -1,7 +1,7 @@
 """The site survives its cache: a Redis of the test's own, stopped, hung and brought back.
 
 tests/test_deployment.py shows the same through gunicorn and nginx; these show the mechanism
-(advocacy/cache.py) with counts: calls that reached the network, log lines, stale pages.
+(base/cache.py) with counts: calls that reached the network, log lines, stale pages.
 """
 
 import logging
@@ -16,8 +16,8 @@ import pytest
 from django.core import mail
 from django.core.cache import caches
 
-from advocacy import cache as guarded_cache
-from advocacy.cache import breaker, redis_cache
+from base import cache as guarded_cache
+from base.cache import breaker, redis_cache
 from campaigns.models import AppealActionCount
 from tests.builders import make_appeal, make_content_page
 from tests.html import parse

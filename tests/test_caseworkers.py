@@ -544,7 +544,7 @@ def test_the_export_marks_the_unreadable_request_in_place_of_its_answers(
 ):
     readable = make_request()
 
-    with caplog.at_level(logging.WARNING, logger="campaigns.caseworkers"):
+    with caplog.at_level(logging.WARNING, logger="campaigns.family_contact.register"):
         response = client.get(REGISTER + "?export=csv")
         rows = exported(response)
 

@@ -7,7 +7,7 @@ import ipaddress
 
 import pytest
 
-from advocacy.client_address import client_address
+from base.client_address import client_address
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +96,7 @@ def test_a_username_failing_from_many_addresses_signs_in_only_from_known_ones(
 
 
 def test_family_form_limit_counts_each_client_behind_the_proxy(rf, behind_the_proxy):
-    from campaigns.family_contact import rate_key
+    from campaigns.family_contact.form import rate_key
 
     first = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7")
     second = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.8")

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from wagtail.rich_text import RichText
 
-from advocacy.blocks import BodyStreamBlock, QuestionStreamBlock
+from base.blocks import QuestionStreamBlock
+from campaigns.blocks import BodyStreamBlock
 from tests.builders import make_appeal, make_content_page, make_document, make_image
 from tests.html import links, parse
 

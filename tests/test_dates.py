@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import translation
 
-from advocacy.dates import DAY, MONTH, YEAR, display_date, persian_digits
+from base.dates import DAY, MONTH, YEAR, display_date, persian_digits
 
 JULY_17 = datetime.date(2003, 7, 17)
 

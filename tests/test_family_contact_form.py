@@ -17,7 +17,8 @@ from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
-from campaigns import family_contact
+from campaigns.family_contact import form as contact_form
+from campaigns.family_contact import views as contact_views
 from campaigns.models import ContactRequest, FamilyContactPage
 from tests.builders import make_campaign, make_campaign_index, publish, translate
 from tests.html import parse
@@ -70,7 +71,7 @@ def persian_form_page(form_page, home_page):
 
 
 def a_while_ago():
-    return family_contact.started_token(time.time() - 60)
+    return contact_form.started_token(time.time() - 60)
 
 
 def send(client, page_url, answers=None, address="192.0.2.10", **overrides):
@@ -215,7 +216,7 @@ def test_the_honeypot_is_hidden_from_people(client, form_page):
 
 
 def test_a_request_sent_too_fast_is_refused_with_every_answer_kept(client, form_page):
-    response = send(client, URL, started=family_contact.started_token())
+    response = send(client, URL, started=contact_form.started_token())
 
     assert response.status_code == 400
     assert "Please check your answers and send it again" in parse(response).select_one(
@@ -228,7 +229,7 @@ def test_a_request_sent_too_fast_is_refused_with_every_answer_kept(client, form_
     fresh = kept["started"]
     assert fresh
     started = int(fresh.split(":")[0])
-    again = send(client, URL, started=family_contact.started_token(started - 10))
+    again = send(client, URL, started=contact_form.started_token(started - 10))
     assert again.status_code == 303
     assert ContactRequest.objects.count() == 1
 
@@ -245,7 +246,7 @@ def test_a_request_sent_too_fast_is_refused_with_every_answer_kept(client, form_
 )
 def test_a_missing_altered_or_expired_start_time_is_refused(client, form_page, token):
     if token == "PLACEHOLDER":
-        token = family_contact.started_token(time.time() - 2 * 24 * 60 * 60)
+        token = contact_form.started_token(time.time() - 2 * 24 * 60 * 60)
     data = {**ANSWERS, "started": token}
     data = {name: value for name, value in data.items() if value is not None}
 
@@ -295,7 +296,7 @@ def test_requests_sent_at_the_same_moment_from_one_address_store_exactly_the_lim
     # Every request has passed the look at its address's count before any is stored: the
     # moment at which the old check-then-count let them all through.
     all_checked = threading.Barrier(senders, timeout=60)
-    validate = family_contact.RequestForm.clean
+    validate = contact_form.RequestForm.clean
 
     def clean_together(form):
         cleaned = validate(form)
@@ -306,12 +307,12 @@ def test_requests_sent_at_the_same_moment_from_one_address_store_exactly_the_lim
         with store:
             stored.append(form.cleaned_data["requester_name"])
 
-    monkeypatch.setattr(family_contact.RequestForm, "clean", clean_together)
-    monkeypatch.setattr(family_contact.RequestForm, "save", save)
-    monkeypatch.setattr(family_contact, "send_acknowledgement", lambda *args: None)
-    monkeypatch.setattr(family_contact, "_sent_redirect", lambda *args: HttpResponse(status=303))
+    monkeypatch.setattr(contact_form.RequestForm, "clean", clean_together)
+    monkeypatch.setattr(contact_form.RequestForm, "save", save)
+    monkeypatch.setattr(contact_views, "send_acknowledgement", lambda *args: None)
+    monkeypatch.setattr(contact_views, "_sent_redirect", lambda *args: HttpResponse(status=303))
     monkeypatch.setattr(
-        family_contact,
+        contact_views,
         "_render",
         lambda page, request, form, status=200, **kwargs: HttpResponse(status=status),
     )
@@ -319,7 +320,7 @@ def test_requests_sent_at_the_same_moment_from_one_address_store_exactly_the_lim
 
     def post(_):
         request = factory.post(URL, {**ANSWERS, "started": a_while_ago()}, REMOTE_ADDR="192.0.2.10")
-        return family_contact.form_view(page, request).status_code
+        return contact_views.form_view(page, request).status_code
 
     with ThreadPoolExecutor(senders) as pool:
         statuses = sorted(pool.map(post, range(senders)))
@@ -355,7 +356,7 @@ def test_a_cache_that_does_not_answer_refuses_no_family(
     client, form_page, settings, monkeypatch, caplog, raises
 ):
     settings.FAMILY_CONTACT_RATE_LIMIT = 1
-    monkeypatch.setattr(family_contact, "cache", CacheThatDoesNotAnswer(raises))
+    monkeypatch.setattr(contact_form, "cache", CacheThatDoesNotAnswer(raises))
     token = a_while_ago()
 
     with caplog.at_level(logging.WARNING, logger="campaigns.family_contact"):
@@ -418,7 +419,7 @@ def test_forms_shown_in_the_same_second_get_different_start_times():
     # send it would be refused.
     now = time.time()
 
-    assert family_contact.started_token(now) != family_contact.started_token(now)
+    assert contact_form.started_token(now) != contact_form.started_token(now)
 
 
 def test_invalid_attempts_do_not_count_towards_the_limit(client, form_page, settings):
@@ -436,7 +437,7 @@ def test_the_cache_keeps_no_address_in_clear(client, form_page):
     values = [str(cache.get(key.split(":", 2)[-1])) for key in keys]
     assert [key for key in keys if "203.0.113" in key] == []
     assert [value for value in values if "203.0.113" in value] == []
-    assert [key for key in keys if family_contact.RATE_KEY_PREFIX in key] != []
+    assert [key for key in keys if contact_form.RATE_KEY_PREFIX in key] != []
 
 
 # The thank-you page and the acknowledgement
@@ -513,7 +514,7 @@ def test_a_mail_failure_loses_no_request(client, form_page, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("mail server down")
 
-    monkeypatch.setattr(family_contact, "send_mail", broken)
+    monkeypatch.setattr(contact_views, "send_mail", broken)
 
     response = send(client, URL)
 

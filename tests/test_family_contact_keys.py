@@ -13,8 +13,8 @@ from django.core.checks import Error, Tags, run_checks
 from django.db import connection
 
 from advocacy.settings.base import BASE_DIR
-from campaigns.checks import FAMILY_CONTACT_KEYS
-from campaigns.encryption import verify_keys_read_stored_requests
+from campaigns.family_contact.checks import FAMILY_CONTACT_KEYS
+from campaigns.family_contact.encryption import verify_keys_read_stored_requests
 from campaigns.models import ContactRequest
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from django.templatetags.static import static
 from fontTools.ttLib import TTFont
 
 from advocacy.demo_content import HOME
+from advocacy.demo_content import campaigns as campaigns_demo
 from advocacy.subset_font import CHARACTERS, TARGET, WEIGHTS
-from campaigns import demo_content as campaigns_demo
 from tests.builders import translate
 from tests.html import parse
 

@@ -5,7 +5,14 @@ import xml.etree.ElementTree as ET
 import pytest
 from wagtail.models import PageViewRestriction
 
-from tests.builders import make_content_page, make_image, set_site_settings, translate
+from tests.builders import (
+    make_appeal,
+    make_appeal_index,
+    make_content_page,
+    make_image,
+    set_site_settings,
+    translate,
+)
 from tests.html import parse
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +53,30 @@ def test_canonical_and_open_graph_use_absolute_addresses(client, site_settings, 
     assert meta(page, "og:type") == "article"
     assert meta(page, "og:site_name") == "Test Organisation"
     assert meta(page, "twitter:card") == "summary"
+
+
+def test_an_appeal_has_the_same_meta_tags_as_a_page_with_its_own_title_and_ask(
+    client, site_settings, home_page
+):
+    make_appeal_index(home_page)
+    make_appeal(ask="Ask him to make family visits possible.")
+
+    page = parse(client.get("/appeals/write-to-the-un-special-rapporteur/"))
+
+    url = "http://testserver/appeals/write-to-the-un-special-rapporteur/"
+    assert page.find("link", rel="canonical")["href"] == url
+    assert meta(page, "og:url") == url
+    assert meta(page, "og:type") == "article"
+    assert (
+        meta(page, "og:title")
+        == meta(page, "twitter:title")
+        == "Write to the UN Special Rapporteur"
+    )
+    assert meta(page, "description") == meta(page, "og:description")
+    assert meta(page, "description") == "Ask him to make family visits possible."
+    assert meta(page, "og:site_name") == "Test Organisation"
+    assert meta(page, "og:locale") == "en_GB"
+    assert len(page.find_all("link", rel="canonical")) == 1
 
 
 def test_share_image_falls_back_to_the_sites_default(client, home_page):

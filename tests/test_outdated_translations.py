@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone, translation
 from wagtail.models import Locale, Page
 
-from advocacy.dates import display_date
+from base.dates import display_date
 from tests.builders import (
     make_appeal,
     make_appeal_index,

@@ -9,8 +9,8 @@ from django.core.cache import caches
 from django.db import OperationalError, connection
 from django.http import HttpResponse
 
-from advocacy.cache import redis_cache as redis_cache_settings
-from advocacy.page_cache import PageCacheMiddleware
+from base.cache import redis_cache as redis_cache_settings
+from base.page_cache import PageCacheMiddleware
 from tests.builders import (
     make_appeal,
     make_content_page,

@@ -13,8 +13,8 @@ from django.db import connection
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from campaigns.checks import FAMILY_CONTACT_KEYS
-from campaigns.encryption import Unreadable
+from campaigns.family_contact.checks import FAMILY_CONTACT_KEYS
+from campaigns.family_contact.encryption import Unreadable
 from campaigns.models import ContactRequest
 
 pytestmark = pytest.mark.django_db

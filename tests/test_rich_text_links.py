@@ -19,8 +19,8 @@ from wagtail.test.utils.form_data import (
     streamfield,
 )
 
-from advocacy.blocks import RICH_TEXT_FEATURES as FEATURES
 from advocacy.models import ContentPage
+from base.blocks import RICH_TEXT_FEATURES as FEATURES
 from campaigns.models import Appeal
 from tests.builders import (
     make_appeal,

@@ -7,7 +7,7 @@ from django.urls import reverse
 from wagtail.models import Locale, Page
 from wagtail.rich_text import RichText
 
-from advocacy.search import index_text, normalise
+from base.search import index_text, normalise
 from campaigns.models import Development
 from tests.builders import (
     make_appeal,

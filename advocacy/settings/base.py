@@ -33,7 +33,7 @@ SCHEMA = {
     "DATABASE_CONN_MAX_AGE": (int, 60),
     "CACHE_URL": (str, "locmemcache://"),
     "EMAIL_URL": (str, "consolemail://"),
-    "EMAIL_TO_LOG_ALLOWED": (str, "false"),
+    "EMAIL_TO_LOG_ALLOWED": (bool, False),
     "DEFAULT_FROM_EMAIL": (str, "webmaster@localhost"),
     "MEDIA_ROOT": (str, str(BASE_DIR / "media")),
     "MEDIA_BUCKET": (str, ""),
@@ -47,11 +47,12 @@ SCHEMA = {
     "ADMIN_PATH": (str, "admin/"),
     "PAGE_CACHE_SECONDS": (int, 600),
     "PAGE_CACHE_MEGABYTES": (int, 64),
-    "SECURE_SSL_REDIRECT": (str, ""),
+    # None: on unless DEBUG is.
+    "SECURE_SSL_REDIRECT": (bool, None),
     "SECURE_PROXY_SSL_HEADER": (str, ""),
     "SECURE_HSTS_SECONDS": (int, 31_536_000),
-    "SECURE_HSTS_INCLUDE_SUBDOMAINS": (str, "true"),
-    "SECURE_HSTS_PRELOAD": (str, "true"),
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": (bool, True),
+    "SECURE_HSTS_PRELOAD": (bool, True),
     "LOGIN_FAILURE_LIMIT": (int, 5),
     "LOGIN_COOLOFF_MINUTES": (int, 30),
     "LOGIN_USERNAME_FAILURE_LIMIT": (int, 50),
@@ -59,9 +60,14 @@ SCHEMA = {
     "TRUSTED_PROXIES": (list, ["127.0.0.1", "::1"]),
     "TIME_ZONE": (str, "UTC"),
     "LOG_LEVEL": (str, "INFO"),
-    "FAMILY_CONTACT_REQUESTS": (str, "true"),
+    "FAMILY_CONTACT_REQUESTS": (bool, True),
     "FAMILY_CONTACT_KEYS": (list, []),
     "FAMILY_CONTACT_RETENTION_MONTHS": (int, 24),
+    # The form's defences (campaigns/family_contact/form.py says what each does).
+    "FAMILY_CONTACT_MIN_SECONDS": (int, 5),
+    "FAMILY_CONTACT_TOKEN_MAX_AGE": (int, 24 * 60 * 60),
+    "FAMILY_CONTACT_RATE_LIMIT": (int, 5),
+    "FAMILY_CONTACT_RATE_WINDOW": (int, 60 * 60),
 }
 
 env = environ.Env(**SCHEMA)
@@ -85,14 +91,15 @@ _BOOLEAN_WORDS = {"true": True, "yes": True, "on": True, "1": True}
 _BOOLEAN_WORDS |= {"false": False, "no": False, "off": False, "0": False, "": False}
 
 
-def _boolean(name, default):
+def _boolean(name):
+    """A boolean of the schema: only the words above, and the schema's default when unset."""
     word = os.environ.get(name, "").strip().lower()
     if word not in _BOOLEAN_WORDS:
         stop(f"{name} must be true or false (got {word!r}).")
-    return _BOOLEAN_WORDS[word] if word else default
+    return _BOOLEAN_WORDS[word] if word else SCHEMA[name][1]
 
 
-DEBUG = _boolean("DEBUG", False)
+DEBUG = _boolean("DEBUG")
 
 SECRET_KEY = _value("SECRET_KEY")
 if not SECRET_KEY:
@@ -152,7 +159,7 @@ if CACHES["default"]["BACKEND"] in {
     "django_redis.cache.RedisCache",
 }:
     # Redis through django-redis, whose timeouts and breaker keep the site up without it.
-    from advocacy.cache import redis_cache
+    from base.cache import redis_cache
 
     CACHES["default"] = redis_cache(CACHES["default"]["LOCATION"])
 # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT and the rest, as django-environ documents it.
@@ -167,7 +174,7 @@ EMAIL_TO_LOG_BACKENDS = {
 if (
     not DEBUG
     and EMAIL_BACKEND in EMAIL_TO_LOG_BACKENDS  # noqa: F821 - set by the update above
-    and not _boolean("EMAIL_TO_LOG_ALLOWED", False)
+    and not _boolean("EMAIL_TO_LOG_ALLOWED")
 ):
     stop(
         "EMAIL_URL sends mail to the console or a file, where password-reset links would be "
@@ -175,9 +182,12 @@ if (
         "host:587), or EMAIL_TO_LOG_ALLOWED=true on a machine nobody else can read."
     )
 
+# Three layers, each importing only from those below it (docs/architecture.md): the site
+# (advocacy), the features (campaigns), and what every page needs (base).
 INSTALLED_APPS = [
     "advocacy",
     "campaigns",
+    "base",
     "csp",
     "axes",
     "wagtail.contrib.settings",
@@ -209,6 +219,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
 ]
 
+# What the layers below know of the site, by name only: its settings, which every page's header
+# and footer read (base/site_data.py), and its home page, under which the features' top pages go.
+SITE_SETTINGS_MODEL = "advocacy.SiteSettings"
+HOME_PAGE_MODEL = "advocacy.HomePage"
+
 # Forms refused for a missing or stale security token get a page readers understand.
 CSRF_FAILURE_VIEW = "advocacy.views.csrf_failure"
 MIDDLEWARE = [
@@ -216,14 +231,14 @@ MIDDLEWARE = [
     # Before everything else but HTTPS: a cached page is stored with all its headers (the CSP
     # included) and served without sessions, authentication or the database. Static files
     # pass through at the cost of a prefix test.
-    "advocacy.page_cache.PageCacheMiddleware",
-    "advocacy.middleware.SecurityHeadersMiddleware",
+    "base.page_cache.PageCacheMiddleware",
+    "base.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After whitenoise, which serves static files compressed ahead of time.
-    "advocacy.middleware.TextGZipMiddleware",
+    "base.middleware.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "advocacy.site_data.SiteDataMiddleware",
+    "base.site_data.SiteDataMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -323,7 +338,7 @@ WAGTAIL_SITE_NAME = _value("WAGTAIL_SITE_NAME")
 WAGTAILADMIN_BASE_URL = _value("WAGTAILADMIN_BASE_URL")
 # Wagtail's database search, normalising Persian spellings in the index and in queries (run
 # `manage.py update_index` after changing the normalisation).
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "advocacy.search"}}
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "base.search"}}
 # What an advocacy site publishes; nothing that runs or hides macros.
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "jpg", "png"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
@@ -335,16 +350,20 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
 # Security. Safe production behaviour is the default whenever DEBUG is off; docs/deploy.md
 # lists the production environment that `manage.py check --deploy` passes with.
+# The site's own addresses at the top level, written only here: urls.py, robots.txt and the page
+# cache read them.
+APPEAL_ACTION_PATH = "act/"
+DOCUMENTS_PATH = "documents/"
+SEARCH_PATH = "search/"  # in each language: /search/, /fa/search/
 ADMIN_PATH = _value("ADMIN_PATH").strip("/") + "/"
 if ADMIN_PATH == "/" or ADMIN_PATH.split("/")[0] in {
-    "fa",
-    "en",
-    "search",
-    "act",
-    "static",
-    "media",
-    "documents",
+    *(code for code, _name in LANGUAGES),
+    *(
+        p.strip("/")
+        for p in (APPEAL_ACTION_PATH, DOCUMENTS_PATH, SEARCH_PATH, STATIC_URL, MEDIA_URL)
+    ),
     "sitemap.xml",
+    "robots.txt",
 }:
     stop("ADMIN_PATH must be a path of its own, such as editors/ (not one the site uses).")
 SECURE_PROXY_SSL_HEADER = None
@@ -353,10 +372,12 @@ if _proxy_header := _value("SECURE_PROXY_SSL_HEADER"):
     if not name.startswith("HTTP_") or not value:
         stop("SECURE_PROXY_SSL_HEADER must look like HTTP_X_FORWARDED_PROTO,https.")
     SECURE_PROXY_SSL_HEADER = (name.strip(), value.strip())
-SECURE_SSL_REDIRECT = _boolean("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_SSL_REDIRECT = _boolean("SECURE_SSL_REDIRECT")
+if SECURE_SSL_REDIRECT is None:
+    SECURE_SSL_REDIRECT = not DEBUG
 SECURE_HSTS_SECONDS = 0 if DEBUG else _value("SECURE_HSTS_SECONDS")
-SECURE_HSTS_INCLUDE_SUBDOMAINS = _boolean("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = _boolean("SECURE_HSTS_PRELOAD", True)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _boolean("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = _boolean("SECURE_HSTS_PRELOAD")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -425,7 +446,7 @@ ADMIN_CONTENT_SECURITY_POLICY = {
 # Family contact requests (campaigns.FamilyContactPage): the personal fields are encrypted with
 # the first of FAMILY_CONTACT_KEYS and read with any of them, so a new key is put first and the
 # old one kept until `manage.py rotate_family_contact_keys` has re-encrypted every request.
-FAMILY_CONTACT_REQUESTS = _boolean("FAMILY_CONTACT_REQUESTS", True)
+FAMILY_CONTACT_REQUESTS = _boolean("FAMILY_CONTACT_REQUESTS")
 FAMILY_CONTACT_KEYS = [key.strip() for key in _value("FAMILY_CONTACT_KEYS") if key.strip()]
 if FAMILY_CONTACT_REQUESTS:
     if not FAMILY_CONTACT_KEYS:
@@ -444,8 +465,17 @@ if FAMILY_CONTACT_REQUESTS:
 FAMILY_CONTACT_RETENTION_MONTHS = _value("FAMILY_CONTACT_RETENTION_MONTHS")
 if FAMILY_CONTACT_RETENTION_MONTHS < 1:
     stop("FAMILY_CONTACT_RETENTION_MONTHS must be at least 1.")
+FAMILY_CONTACT_MIN_SECONDS = _value("FAMILY_CONTACT_MIN_SECONDS")
+FAMILY_CONTACT_TOKEN_MAX_AGE = _value("FAMILY_CONTACT_TOKEN_MAX_AGE")
+FAMILY_CONTACT_RATE_LIMIT = _value("FAMILY_CONTACT_RATE_LIMIT")
+FAMILY_CONTACT_RATE_WINDOW = _value("FAMILY_CONTACT_RATE_WINDOW")
+if FAMILY_CONTACT_TOKEN_MAX_AGE <= FAMILY_CONTACT_MIN_SECONDS or FAMILY_CONTACT_RATE_WINDOW < 60:
+    stop(
+        "FAMILY_CONTACT_TOKEN_MAX_AGE must exceed FAMILY_CONTACT_MIN_SECONDS, and "
+        "FAMILY_CONTACT_RATE_WINDOW be at least 60 seconds."
+    )
 
-# The full-page cache for anonymous readers (advocacy/page_cache.py); 0 turns it off.
+# The full-page cache for anonymous readers (base/page_cache.py); 0 turns it off.
 # Off with DEBUG unless asked for, so that template changes show at once while developing.
 PAGE_CACHE_SECONDS = _value("PAGE_CACHE_SECONDS")
 if DEBUG and "PAGE_CACHE_SECONDS" not in os.environ:
@@ -458,10 +488,10 @@ PAGE_CACHE_MEGABYTES = _value("PAGE_CACHE_MEGABYTES")
 PAGE_CACHE_QUERY_PARAMETERS = {"q", "page", "campaign", "year", "p"}
 PAGE_CACHE_EXCLUDED_PREFIXES = (
     f"/{ADMIN_PATH}",
-    "/act/",
-    "/documents/",
-    "/static/",
-    "/media/",
+    f"/{APPEAL_ACTION_PATH}",
+    f"/{DOCUMENTS_PATH}",
+    STATIC_URL,
+    MEDIA_URL,
     "/favicon.ico",
 )
 # Saving these changes what readers see at once (pages and snippets go through publishing).
@@ -513,8 +543,8 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=_value("LOGIN_COOLOFF_MINUTES"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "advocacy.views.login_locked_out"
-# Every per-address limit reads the client's address from one place (advocacy/client_address.py).
-AXES_CLIENT_IP_CALLABLE = "advocacy.client_address.client_address"
+# Every per-address limit reads the client's address from one place (base/client_address.py).
+AXES_CLIENT_IP_CALLABLE = "base.client_address.client_address"
 CLIENT_IP_HEADER = _value("CLIENT_IP_HEADER")
 if CLIENT_IP_HEADER != "REMOTE_ADDR" and not CLIENT_IP_HEADER.startswith("HTTP_"):
     stop("CLIENT_IP_HEADER must be REMOTE_ADDR or a header such as HTTP_X_FORWARDED_FOR.")

@@ -25,12 +25,14 @@ def ld_json(data):
 
 
 @register.inclusion_tag("includes/page_meta.html", takes_context=True)
-def page_meta(context, page):
-    """Description, canonical address, Open Graph and Twitter card tags for a page."""
+def page_meta(context, page, shown=None):
+    """Description, canonical address, Open Graph and Twitter card tags for a page, or for what
+    it shows at an address of its own (shown: an appeal on the appeals page)."""
     request = context["request"]
     site_settings = SiteSettings.for_request(request)
+    subject = shown or page
     # Wagtail's own page types (such as its welcome page) lack the SitePage methods.
-    page_image = page.get_share_image() if hasattr(page, "get_share_image") else None
+    page_image = subject.get_share_image() if hasattr(subject, "get_share_image") else None
     image = page_image or site_settings.default_share_image
     try:
         rendition = image.get_rendition(SHARE_IMAGE_SPEC) if image else None
@@ -38,15 +40,15 @@ def page_meta(context, page):
         # The file is gone from storage: share the page without a picture rather than fail.
         image = rendition = None
     return {
-        "title": page.seo_title or page.title,
+        "title": getattr(subject, "seo_title", "") or subject.title,
         "description": (
-            page.get_meta_description()
-            if hasattr(page, "get_meta_description")
-            else page.search_description
+            subject.get_meta_description()
+            if hasattr(subject, "get_meta_description")
+            else subject.search_description
         ),
-        "canonical": request.build_absolute_uri(page.get_url(request)),
+        "canonical": request.build_absolute_uri(subject.get_url(request)),
         "site_name": site_settings.name,
-        "og_type": getattr(page, "og_type", "website"),
+        "og_type": getattr(subject, "og_type", "website"),
         "og_locale": OPEN_GRAPH_LOCALES.get(get_language(), "en_GB"),
         "image": rendition and request.build_absolute_uri(rendition.url),
         "image_alt": image and (image.default_alt_text or image.title),

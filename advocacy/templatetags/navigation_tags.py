@@ -4,8 +4,8 @@ from django.utils import timezone, translation
 from wagtail.models import Page, Site, TranslatableMixin
 
 from advocacy.models import SiteSettings
-from advocacy.site_data import localized
-from advocacy.translations import outdated_original
+from base.site_data import localized
+from base.translations import outdated_original
 
 register = template.Library()
 
@@ -40,7 +40,8 @@ def site_navigation(context):
     data = getattr(request, "site_data", None)
     if data is not None:
         home, items = data.menu(site, data.locale())
-        return {"home": home, "items": items, "privacy": data.privacy_page(site, data.locale())}
+        privacy = data.settings_page(site, "privacy_page", data.locale())
+        return {"home": home, "items": items, "privacy": privacy}
     home = site.root_page.localized
     items = home.get_children().live().public().in_menu()
     privacy = SiteSettings.for_request(request).privacy_page

@@ -3,21 +3,13 @@ from urllib.parse import quote
 from django import template
 from django.utils.translation import gettext as _
 
-from campaigns.models import AppealIndexPage
-
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def appeal_url(context, appeal):
     """The appeal's public address, below its language's appeals page."""
-    request = context.get("request")
-    data = getattr(request, "site_data", None)
-    if data is not None:
-        index_page = data.section(AppealIndexPage, appeal.locale_id)
-    else:
-        index_page = AppealIndexPage.for_locale(appeal.locale_id)
-    return index_page.url_for(appeal, request) if index_page else ""
+    return appeal.get_url(context.get("request")) or ""
 
 
 @register.inclusion_tag("includes/share_links.html", takes_context=True)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from advocacy.page_cache import invalidate
+from base.page_cache import invalidate
 
 from .backup import postgres_environment
 

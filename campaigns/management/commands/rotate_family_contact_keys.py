@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from campaigns.encryption import EncryptedTextField, cannot_read
+from campaigns.family_contact.encryption import EncryptedTextField, cannot_read
 from campaigns.models import ContactRequest
 
 BATCH = 200

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from advocacy.rich_text import unlink_placeholders
+from base.rich_text import unlink_placeholders
 
 register = template.Library()
 

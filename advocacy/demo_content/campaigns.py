@@ -1,6 +1,6 @@
 """The Family Contact campaign of the demo site, written for this project from the old site's facts.
 
-Called by advocacy.demo_content.load(); like it, every step looks before it creates.
+Called by load() in __init__.py; like it, every step looks before it creates.
 """
 
 import datetime
@@ -10,9 +10,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Locale
 from wagtail.rich_text import RichText
 
-from advocacy.models import FeaturedCampaign
-
-from .models import (
+from campaigns.models import (
     Appeal,
     AppealIndexPage,
     CampaignIndexPage,
@@ -23,6 +21,8 @@ from .models import (
     Precision,
     TimelinePage,
 )
+
+from ..models import FeaturedCampaign
 
 STATEMENT_TITLE = "Statement on the invitation to visit the camps"
 STATEMENT_LINES = [

@@ -1,11 +1,14 @@
 """What every public page needs of its site, kept between the changes readers would see.
 
 The site for the host asked, its languages, its settings, its home page and menu in each
-language, the section pages that other pages link to (timeline, appeals) and where the private
-parts of the tree are: without this, every uncached page asked the database for all of them.
+language, the section pages that other pages link to and where the private parts of the tree
+are: without this, every uncached page asked the database for all of them. Page types say what
+is kept of them, with no import from here to them: `site_section = True` keeps the first live
+page of the type in each language (the timeline, the appeals page), `site_child = True` the
+first live, public page of the type below each parent (a campaign's family contact form).
 
 Each app server process builds it with a few queries on the first request after the page
-cache's generation moved on (advocacy/page_cache.py: any publish, move, delete or settings
+cache's generation moved on (base/page_cache.py: any publish, move, delete or settings
 change), and keeps only the newest. It is never older than the cached pages themselves, and a
 process holds nothing another app server needs.
 """
@@ -14,15 +17,16 @@ import contextvars
 import copy
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import ForeignKey, Q
 from django.http import Http404
 from django.http.request import split_domain_port
 from django.utils import translation
 from django.utils.functional import cached_property
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, PageViewRestriction, Site
+from wagtail.models import Locale, Page, PageViewRestriction, Site, get_page_models
 
 from .page_cache import current_generation
 
@@ -34,20 +38,17 @@ _built = {}
 class SiteData:
     sites: list
     locales: dict  # language code -> Locale
-    site_settings: dict  # site id -> SiteSettings
+    site_settings: dict  # site id -> its SITE_SETTINGS_MODEL
     homes: dict  # (site id, locale id) -> the home page in that language, specific
     menus: dict  # (site id, locale id) -> the live, public pages shown in its menu
     sections: dict  # (model, locale id) -> the first live page of that type in that language
     private_paths: tuple  # the tree paths of pages with view restrictions
-    privacy_pages: dict  # (site id, locale id) -> the live privacy page in that language
-    contact_forms: dict  # a campaign's tree path -> its live family contact form page
+    settings_pages: dict  # (site id, field, locale id) -> the live page a setting names
+    children: dict  # (model, parent's tree path) -> its first live, public child of that type
 
     @classmethod
     def build(cls):
-        from campaigns.models import AppealIndexPage, FamilyContactPage, TimelinePage
-
-        from .models import SiteSettings
-
+        SiteSettings = site_settings_model()  # noqa: N806 - a model class
         sites = list(Site.objects.select_related("root_page"))
         locales = {locale.language_code: locale for locale in Locale.objects.all()}
         by_id = {locale.pk: locale for locale in locales.values()}
@@ -69,30 +70,38 @@ class SiteData:
             key = by_path.get(item.path[: -Page.steplen])
             if key is not None and not _within(item.path, private_paths):
                 menus[key].append(item)
-        sections = {}
-        for model in (TimelinePage, AppealIndexPage):
-            for page in model.objects.live().order_by("path"):
-                page.locale = by_id[page.locale_id]
-                sections.setdefault((model, page.locale_id), page)
-        saved = list(
-            SiteSettings.objects.select_related("default_share_image", "privacy_page").filter(
-                site__in=sites
-            )
-        )
+        sections, children = {}, {}
+        for model in get_page_models():
+            if getattr(model, "site_section", False):
+                for page in model.objects.live().order_by("path"):
+                    page.locale = by_id[page.locale_id]
+                    sections.setdefault((model, page.locale_id), page)
+            if getattr(model, "site_child", False):
+                for page in model.objects.live().order_by("path"):
+                    if not _within(page.path, private_paths):
+                        children.setdefault((model, page.path[: -Page.steplen]), page)
+        links = [
+            field.name
+            for field in SiteSettings._meta.concrete_fields
+            if isinstance(field, ForeignKey) and field.name != "site"
+        ]
+        saved = list(SiteSettings.objects.select_related(*links).filter(site__in=sites))
         site_settings = {values.site_id: values for values in saved}
         for site in sites:
             # Unsaved defaults until an editor saves some: building changes nothing.
             site_settings.setdefault(site.pk, SiteSettings(site=site))
-        privacy_pages = {}
-        keys = {v.privacy_page.translation_key: v.site_id for v in saved if v.privacy_page}
-        for page in Page.objects.live().filter(translation_key__in=keys):
-            privacy_pages[keys[page.translation_key], page.locale_id] = page
-        contact_forms = {}
-        for form_page in FamilyContactPage.objects.live().order_by("path"):
-            if not _within(form_page.path, private_paths):
-                contact_forms.setdefault(form_page.path[: -Page.steplen], form_page)
+        settings_pages = {}
+        named = {
+            (getattr(values, field).translation_key): (values.site_id, field)
+            for values in saved
+            for field in links
+            if isinstance(getattr(values, field), Page)
+        }
+        for page in Page.objects.live().filter(translation_key__in=named):
+            site_id, field = named[page.translation_key]
+            settings_pages[site_id, field, page.locale_id] = page
         return cls(
-            contact_forms=contact_forms,
+            children=children,
             sites=sites,
             locales=locales,
             site_settings=site_settings,
@@ -100,7 +109,7 @@ class SiteData:
             menus=menus,
             sections=sections,
             private_paths=private_paths,
-            privacy_pages=privacy_pages,
+            settings_pages=settings_pages,
         )
 
     def site_for(self, request):
@@ -142,11 +151,16 @@ class SiteData:
         home = self.home(site, locale)
         return home, self.menus.get((site.pk, home.locale_id), []) if home else []
 
-    def privacy_page(self, site, locale):
-        """The privacy page in the reader's language, or in any language it exists in."""
-        found = self.privacy_pages.get((site.pk, locale.pk))
+    def settings_page(self, site, field, locale):
+        """The live page a site setting names (such as the privacy page) in the reader's
+        language, or in any language it exists in."""
+        found = self.settings_pages.get((site.pk, field, locale.pk))
         return found or next(
-            (page for (site_id, _), page in self.privacy_pages.items() if site_id == site.pk),
+            (
+                page
+                for (site_id, name, _), page in self.settings_pages.items()
+                if (site_id, name) == (site.pk, field)
+            ),
             None,
         )
 
@@ -200,9 +214,9 @@ class SiteData:
         request.route_translations = (page.pk, translations.get(page.translation_key, []))
         return page.route(request, components[depth:])
 
-    def contact_form(self, campaign):
-        """The live family contact form below a campaign, if it has one."""
-        return self.contact_forms.get(campaign.path)
+    def child(self, model, parent):
+        """The first live, public page of a site_child type below parent, if it has one."""
+        return self.children.get((model, parent.path))
 
     def section(self, model, locale_id):
         return self.sections.get((model, locale_id))
@@ -244,6 +258,28 @@ def current():
     return _current.get()
 
 
+def site_settings_model():
+    """The site's settings model (settings.SITE_SETTINGS_MODEL), which every page's header and
+    footer read; the layer above names it, as AUTH_USER_MODEL names the user model."""
+    return apps.get_model(settings.SITE_SETTINGS_MODEL)
+
+
+def section(model, locale_id):
+    """The first live page of a site_section page type in a language."""
+    data = current()
+    if data is not None:
+        return data.section(model, locale_id)
+    return model.objects.live().filter(locale_id=locale_id).order_by("path").first()
+
+
+def child(model, parent):
+    """The first live, public page of a site_child page type directly below parent."""
+    data = current()
+    if data is not None:
+        return data.child(model, parent)
+    return model.objects.child_of(parent).live().public().order_by("path").first()
+
+
 def active_locale():
     data = current()
     return data.locale() if data is not None else Locale.get_active()
@@ -274,7 +310,7 @@ class SiteDataMiddleware:
             return self.get_response(request)
         generation = getattr(request, "page_cache_generation", None) or current_generation()
         if generation is None:
-            # No cache (Redis down, advocacy.cache): nothing tells when the site data would be
+            # No cache (Redis down, base.cache): nothing tells when the site data would be
             # out of date, so Wagtail looks everything up, as it does without this middleware.
             return self.get_response(request)
         data = for_generation(generation)

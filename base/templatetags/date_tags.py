@@ -1,7 +1,7 @@
 from django import template
 from django.utils import translation
 
-from advocacy.dates import DAY, display_date, persian_digits
+from base.dates import DAY, display_date, persian_digits
 
 register = template.Library()
 

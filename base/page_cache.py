@@ -171,7 +171,7 @@ class PageCacheMiddleware:
         key = cache_key(request, "gzip" if accepts_gzip(request) else "")
         # One round trip: the generation, and the page unless this process has it. A page
         # rendered under an older generation is a miss. django-redis answers {} and None
-        # when Redis is down (advocacy.cache): then there is no generation, and no cache.
+        # when Redis is down (base.cache): then there is no generation, and no cache.
         page = _recent.get(key)
         found = cache.get_many([GENERATION_KEY] if page else [GENERATION_KEY, key])
         generation = found.get(GENERATION_KEY) or current_generation()

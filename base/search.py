@@ -178,7 +178,7 @@ def _building(indexer_class, add_items):
     if "ObjectIndexer" not in _global_names(add_items.__code__):
         raise ImproperlyConfigured(
             f"{add_items.__module__}.{add_items.__qualname__} no longer builds an ObjectIndexer:"
-            " check advocacy.search against this version of modelsearch."
+            " check base.search against this version of modelsearch."
         )
     names = {**add_items.__globals__, "ObjectIndexer": indexer_class}
     return types.FunctionType(

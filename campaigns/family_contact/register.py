@@ -4,7 +4,7 @@ Caseworkers list, filter, search, open, update, export and delete (on withdrawal
 Every view, change and export of a request is written to Wagtail's audit log; the log stores
 who, when, what was done and the request's number ("Request 12"), never its contents.
 
-A request this app server's FAMILY_CONTACT_KEYS cannot read (campaigns/encryption.py) is listed,
+A request this app server's FAMILY_CONTACT_KEYS cannot read (encryption.py) is listed,
 found and exported with what is not encrypted (number, dates, status, consents) and marked as
 unreadable; its own page says so and takes no change, so that nothing overwrites what it holds.
 """
@@ -40,7 +40,7 @@ from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
-from advocacy.search import normalise
+from base.search import normalise
 
 from .encryption import Unreadable, cannot_read
 from .models import ContactRequest
@@ -66,25 +66,31 @@ SEARCHED_FIELDS = (
     "relative_last_place",
 )
 
-# The requester's answers, shown to caseworkers as text and never as form fields. The form's
-# own labels speak to the requester ("your name"); these speak about them.
-ANSWERS = {
-    "created_at": _("Received"),
-    "requester_name": _("Requester's name"),
-    "relationship": _("Relationship to the relative"),
-    "email": _("Requester's e-mail address"),
-    "phone": _("Requester's telephone number"),
-    "country": _("Country the requester lives in"),
-    "preferred_language": _("Language the requester prefers"),
-    "relative_name": _("Relative's name"),
-    "relative_other_names": _("Other names the relative has used"),
-    "relative_year": _("Year the relative joined, or of the last contact (roughly)"),
-    "relative_last_place": _("Where the relative was last known to be"),
-    "message": _("Message"),
-    "would_travel": _("Would travel to visit them"),
-    "consent_contact": _("May be contacted by the organisation"),
-    "consent_share": _("Request may be shared with named humanitarian bodies"),
-}
+# The requester's answers, shown to caseworkers as text and never as form fields, under the
+# model's verbose names: the form's own labels speak to the requester ("your name"); these speak
+# about them.
+ANSWER_FIELDS = (
+    "created_at",
+    "requester_name",
+    "relationship",
+    "email",
+    "phone",
+    "country",
+    "preferred_language",
+    "relative_name",
+    "relative_other_names",
+    "relative_year",
+    "relative_last_place",
+    "message",
+    "would_travel",
+    "consent_contact",
+    "consent_share",
+)
+
+
+def label(name):
+    return capfirst(ContactRequest._meta.get_field(name).verbose_name)
+
 
 EXPORTED_FIELDS = (
     "id",
@@ -136,7 +142,7 @@ def yes_no(value):
 
 
 def searchable(text):
-    """text in one spelling for matching: Persian letters and digits as advocacy.search
+    """text in one spelling for matching: Persian letters and digits as base.search
     normalises them, any case folded."""
     return normalise(text).casefold()
 
@@ -403,7 +409,7 @@ class ContactRequestEditView(generic.EditView):
                     "as the others."
                 ),
                 "facts": [
-                    (ANSWERS["created_at"], timezone.localtime(self.object.created_at)),
+                    (label("created_at"), timezone.localtime(self.object.created_at)),
                     (_("Status"), self.object.get_status_display()),
                 ],
                 "index_url": reverse(self.index_url_name),
@@ -448,19 +454,14 @@ class ContactRequestViewSet(ModelViewSet):
     list_per_page = 50
     list_export = list(EXPORTED_FIELDS)
     export_headings = {
-        **{
-            name: capfirst(ContactRequest._meta.get_field(name).verbose_name)
-            for name in EXPORTED_FIELDS
-        },
-        **ANSWERS,
+        **{name: label(name) for name in EXPORTED_FIELDS if name != "id"},
         "id": _("Number"),
-        "closed_at": _("Closed"),
     }
     export_filename = "family-contact-requests"
     edit_handler = ObjectList(
         [
             MultiFieldPanel(
-                [AnswerPanel(name, heading=label) for name, label in ANSWERS.items()],
+                [AnswerPanel(name, heading=label(name)) for name in ANSWER_FIELDS],
                 heading=_("The request"),
             ),
             FieldPanel("status"),

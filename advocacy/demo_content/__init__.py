@@ -7,9 +7,8 @@ changes what is already there, so running it again duplicates nothing and keeps 
 from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
 
-from campaigns import demo_content as campaigns_demo_content
-
-from .models import ContentPage, FAQPage, HomePage, SiteSettings
+from ..models import ContentPage, FAQPage, HomePage, SiteSettings
+from . import campaigns as campaigns_demo_content
 
 ORGANISATION = {
     "organisation_name": "Iran-Interlink",

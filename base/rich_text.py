@@ -6,7 +6,7 @@ deletion can leave any string in `<a linktype="page" id="…">`, `<a linktype="d
 strings to the database, which raises on one that is not a number, so the page answered 500 to
 readers and its edit view to editors. Here such an id counts as no id: readers get the link's
 words (an embed is left out) and the admin shows the editor a broken link to mend. Registered
-in advocacy/wagtail_hooks.py.
+in base/wagtail_hooks.py.
 """
 
 import re

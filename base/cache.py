@@ -8,7 +8,7 @@ and only one call per process per period tries Redis again. The outage is logged
 starts and once when it ends, per process.
 
 Publishing while Redis is down cannot move the page cache's generation, so the process that
-published moves it on when it sees Redis come back (advocacy.page_cache): no page cached before
+published moves it on when it sees Redis come back (base.page_cache): no page cached before
 the outage outlives a publish made during it.
 """
 
@@ -124,7 +124,7 @@ def redis_cache(url):
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": url,
         "OPTIONS": {
-            "REDIS_CLIENT_CLASS": "advocacy.cache.GuardedRedis",
+            "REDIS_CLIENT_CLASS": "base.cache.GuardedRedis",
             "SOCKET_CONNECT_TIMEOUT": TIMEOUT_SECONDS,
             "SOCKET_TIMEOUT": TIMEOUT_SECONDS,
             "IGNORE_EXCEPTIONS": True,

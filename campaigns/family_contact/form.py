@@ -1,5 +1,5 @@
-"""The family contact request form (campaigns.FamilyContactPage): its form, its two views and its
-defences against spam and abuse, none of which needs a third-party service or JavaScript.
+"""The family contact request form (campaigns.FamilyContactPage) and its defences against spam and
+abuse, none of which needs a third-party service or JavaScript (its two views are in views.py).
 
 - A honeypot field people never see: a request that fills it is answered as if it were sent,
   and nothing is stored.
@@ -32,26 +32,16 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.core.mail import send_mail
-from django.http import Http404, HttpResponseRedirect
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from advocacy.dates import persian_digits
-from advocacy.models import SiteSettings
+from base.dates import persian_digits
 
 from .models import ContactRequest
 
 logger = logging.getLogger(__name__)
 
-# Defaults; each can be set in settings (the tests lower the fill time).
-MIN_SECONDS = 5
-TOKEN_MAX_AGE = 24 * 60 * 60
-RATE_LIMIT = 5
-RATE_WINDOW = 60 * 60
 
 SIGNER_SALT = "campaigns.family_contact.started"
 RATE_KEY_PREFIX = "family-contact:rate:"
@@ -64,11 +54,7 @@ TEXT_MAX = 200
 MESSAGE_MAX = 5000
 
 
-def _setting(name, default):
-    return getattr(settings, f"FAMILY_CONTACT_{name}", default)
-
-
-def _local(number):
+def local_digits(number):
     """A number in the digits of the page's language."""
     return persian_digits(number) if translation.get_language() == "fa" else str(number)
 
@@ -88,13 +74,13 @@ def seconds_since_start(token):
     """Seconds since the form was shown, or None if the token is missing, altered or expired."""
     try:
         value = signing.TimestampSigner(salt=SIGNER_SALT).unsign(
-            token or "", max_age=_setting("TOKEN_MAX_AGE", TOKEN_MAX_AGE)
+            token or "", max_age=settings.FAMILY_CONTACT_TOKEN_MAX_AGE
         )
         started = int(value.split(":")[0])
     except (signing.BadSignature, ValueError):
         return None
     elapsed = time.time() - started
-    if elapsed > _setting("TOKEN_MAX_AGE", TOKEN_MAX_AGE) or elapsed < 0:
+    if elapsed > settings.FAMILY_CONTACT_TOKEN_MAX_AGE or elapsed < 0:
         return None
     return elapsed
 
@@ -105,7 +91,7 @@ def take_token(token):
     one."""
     key = USED_KEY_PREFIX + hashlib.sha256(token.encode()).hexdigest()
     try:
-        added = cache.add(key, 1, timeout=_setting("TOKEN_MAX_AGE", TOKEN_MAX_AGE))
+        added = cache.add(key, 1, timeout=settings.FAMILY_CONTACT_TOKEN_MAX_AGE)
     except Exception:  # noqa: BLE001 - any cache failure lets the family through
         logger.warning("The cache did not answer: a family contact token was not checked")
         return True
@@ -130,7 +116,7 @@ def rate_limited(request):
         used = cache.get(rate_key(request), 0) or 0
     except Exception:  # noqa: BLE001 - take_slot decides, and says that the cache failed
         return False
-    return used >= _setting("RATE_LIMIT", RATE_LIMIT)
+    return used >= settings.FAMILY_CONTACT_RATE_LIMIT
 
 
 def take_slot(request):
@@ -140,7 +126,7 @@ def take_slot(request):
     however many requests arrive at once, no more than the limit get a number within it. The
     count disappears when the window ends. A cache that does not answer takes nothing and
     refuses no one."""
-    key, window = rate_key(request), _setting("RATE_WINDOW", RATE_WINDOW)
+    key, window = rate_key(request), settings.FAMILY_CONTACT_RATE_WINDOW
     try:
         cache.add(key, 0, timeout=window)
         try:
@@ -153,7 +139,7 @@ def take_slot(request):
         # Never the address, nor its hash.
         logger.warning("The cache did not answer: a family contact request was not counted")
         return True
-    return count <= _setting("RATE_LIMIT", RATE_LIMIT)
+    return count <= settings.FAMILY_CONTACT_RATE_LIMIT
 
 
 # The form
@@ -298,7 +284,7 @@ class RequestForm(forms.Form):
         if not re.fullmatch(r"[0-9]{4}", text):
             raise forms.ValidationError(
                 _("Enter a year as four digits, between %(earliest)s and %(latest)s."),
-                params={"earliest": _local(EARLIEST_YEAR), "latest": _local(this_year)},
+                params={"earliest": local_digits(EARLIEST_YEAR), "latest": local_digits(this_year)},
             )
         year = int(text)
         # A Solar Hijri year (1329 is 1950): say which Western years it spans.
@@ -309,15 +295,15 @@ class RequestForm(forms.Form):
                     "it is %(first)s or %(second)s. Enter the Western year."
                 ),
                 params={
-                    "year": _local(year),
-                    "first": _local(year + 621),
-                    "second": _local(year + 622),
+                    "year": local_digits(year),
+                    "first": local_digits(year + 621),
+                    "second": local_digits(year + 622),
                 },
             )
         if not EARLIEST_YEAR <= year <= this_year:
             raise forms.ValidationError(
                 _("Enter a year between %(earliest)s and %(latest)s."),
-                params={"earliest": _local(EARLIEST_YEAR), "latest": _local(this_year)},
+                params={"earliest": local_digits(EARLIEST_YEAR), "latest": local_digits(this_year)},
             )
         return text
 
@@ -329,7 +315,7 @@ class RequestForm(forms.Form):
                 self.add_error("email", message)
                 self.add_error("phone", message)
         elapsed = seconds_since_start(cleaned.get("started"))
-        if elapsed is None or elapsed < _setting("MIN_SECONDS", MIN_SECONDS):
+        if elapsed is None or elapsed < settings.FAMILY_CONTACT_MIN_SECONDS:
             self.add_error(
                 None,
                 forms.ValidationError(
@@ -396,115 +382,4 @@ class RequestForm(forms.Form):
         return ContactRequest.objects.create(
             language=language,
             **{name: data[name] for name in self.fields if name not in ("website", "started")},
-        )
-
-
-# The views
-
-
-def _private(response, index=True):
-    patch_cache_control(response, private=True, no_store=True)
-    if not index:
-        response["X-Robots-Tag"] = "noindex"
-    return response
-
-
-def _render(page, request, form, status=200, refused_for_rate=False):
-    started = form.data.get("started") if form.is_bound else None
-    if seconds_since_start(started) is None or refused_for_rate or form.timing_refused():
-        # A fresh start time, so that sending again works; every answer stays as typed.
-        started = started_token()
-    response = page.render(
-        request,
-        template="campaigns/family_contact_page.html",
-        context_overrides={
-            "form": form,
-            "fieldsets": [
-                (legend, [form[name] for name in names]) for legend, names in form.fieldsets()
-            ],
-            "errors": form.summary() if form.is_bound else [],
-            "started": started,
-            "rate_limited": refused_for_rate,
-            "retry_minutes": _local(_setting("RATE_WINDOW", RATE_WINDOW) // 60),
-        },
-    )
-    response.status_code = status
-    if refused_for_rate:
-        response["Retry-After"] = str(_setting("RATE_WINDOW", RATE_WINDOW))
-    return _private(response)
-
-
-def form_view(page, request):
-    if not settings.FAMILY_CONTACT_REQUESTS:
-        raise Http404("Family contact requests are turned off")
-    if request.method != "POST":
-        return _render(page, request, RequestForm())
-    form = RequestForm(request.POST)
-    if rate_limited(request):
-        return _refuse_for_rate(page, request)
-    token = request.POST.get("started", "")
-    if form.caught_in_honeypot():
-        # Answered as if sent, so that a robot learns nothing; nothing is kept. It still uses
-        # a slot, and its token if that is one of ours.
-        take_slot(request)
-        if seconds_since_start(token) is not None:
-            take_token(token)
-        return _sent_redirect(page, request)
-    if not form.is_valid():
-        return _render(page, request, form, status=400)
-    # The slot first: requests sent at the same moment passed rate_limited() together.
-    if not take_slot(request):
-        return _refuse_for_rate(page, request)
-    if not take_token(token):
-        form.refuse_used_token()
-        return _render(page, request, form, status=400)
-    contact_request = form.save(language=page.locale.language_code)
-    send_acknowledgement(contact_request, page)
-    return _sent_redirect(page, request)
-
-
-def _refuse_for_rate(page, request):
-    # Shown again unchecked (its answers kept), with when to try again.
-    kept = RequestForm(initial=request.POST.dict())
-    return _render(page, request, kept, status=429, refused_for_rate=True)
-
-
-def _sent_redirect(page, request):
-    url = page.get_url(request) + page.reverse_subpage("sent")
-    return _private(HttpResponseRedirect(url, status=303))
-
-
-def sent_view(page, request):
-    if not settings.FAMILY_CONTACT_REQUESTS:
-        raise Http404("Family contact requests are turned off")
-    response = page.render(request, template="campaigns/family_contact_sent.html")
-    return _private(response, index=False)
-
-
-# The acknowledgement
-
-
-def send_acknowledgement(contact_request, page):
-    """A short e-mail saying the request arrived, if the requester agreed to be contacted and
-    gave an address. It repeats none of their answers; a failure loses nothing."""
-    if not (contact_request.consent_contact and contact_request.email):
-        return
-    language = contact_request.preferred_language
-    if language not in ("en", "fa"):
-        language = page.locale.language_code
-    try:
-        with translation.override(language):
-            subject = str(_("We have received your request"))
-            body = render_to_string(
-                "campaigns/emails/family_contact_acknowledgement.txt",
-                {"organisation": SiteSettings.for_site(page.get_site())},
-            )
-        send_mail(subject, body, None, [contact_request.email])
-    except Exception as error:  # noqa: BLE001 - the request is stored; the mail is a courtesy
-        # The number and the error's type only, never the error itself nor a traceback: SMTP
-        # errors carry the address, and the mail's own errors could carry what it says.
-        logger.error(  # noqa: TRY400
-            "Could not send the acknowledgement of family contact request %s (%s)",
-            contact_request.pk,
-            type(error).__name__,
         )

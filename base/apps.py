@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class BaseConfig(AppConfig):
+    """The bottom layer: what every page needs and no feature owns (docs/architecture.md)."""
+
+    name = "base"
+    verbose_name = "Base"
+
+    def ready(self):
+        from . import page_cache  # noqa: F401 - connects the cache's signal handlers

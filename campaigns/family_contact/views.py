@@ -1,0 +1,133 @@
+"""The family contact form's two views: the form (GET and POST) and the thank-you page."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.http import Http404, HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext_lazy as _
+
+from base.site_data import site_settings_model
+
+from .form import (
+    RequestForm,
+    local_digits,
+    rate_limited,
+    seconds_since_start,
+    started_token,
+    take_slot,
+    take_token,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _private(response, index=True):
+    patch_cache_control(response, private=True, no_store=True)
+    if not index:
+        response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _render(page, request, form, status=200, refused_for_rate=False):
+    started = form.data.get("started") if form.is_bound else None
+    if seconds_since_start(started) is None or refused_for_rate or form.timing_refused():
+        # A fresh start time, so that sending again works; every answer stays as typed.
+        started = started_token()
+    response = page.render(
+        request,
+        template="campaigns/family_contact_page.html",
+        context_overrides={
+            "form": form,
+            "fieldsets": [
+                (legend, [form[name] for name in names]) for legend, names in form.fieldsets()
+            ],
+            "errors": form.summary() if form.is_bound else [],
+            "started": started,
+            "rate_limited": refused_for_rate,
+            "retry_minutes": local_digits(settings.FAMILY_CONTACT_RATE_WINDOW // 60),
+        },
+    )
+    response.status_code = status
+    if refused_for_rate:
+        response["Retry-After"] = str(settings.FAMILY_CONTACT_RATE_WINDOW)
+    return _private(response)
+
+
+def form_view(page, request):
+    if not settings.FAMILY_CONTACT_REQUESTS:
+        raise Http404("Family contact requests are turned off")
+    if request.method != "POST":
+        return _render(page, request, RequestForm())
+    form = RequestForm(request.POST)
+    if rate_limited(request):
+        return _refuse_for_rate(page, request)
+    token = request.POST.get("started", "")
+    if form.caught_in_honeypot():
+        # Answered as if sent, so that a robot learns nothing; nothing is kept. It still uses
+        # a slot, and its token if that is one of ours.
+        take_slot(request)
+        if seconds_since_start(token) is not None:
+            take_token(token)
+        return _sent_redirect(page, request)
+    if not form.is_valid():
+        return _render(page, request, form, status=400)
+    # The slot first: requests sent at the same moment passed rate_limited() together.
+    if not take_slot(request):
+        return _refuse_for_rate(page, request)
+    if not take_token(token):
+        form.refuse_used_token()
+        return _render(page, request, form, status=400)
+    contact_request = form.save(language=page.locale.language_code)
+    send_acknowledgement(contact_request, page)
+    return _sent_redirect(page, request)
+
+
+def _refuse_for_rate(page, request):
+    # Shown again unchecked (its answers kept), with when to try again.
+    kept = RequestForm(initial=request.POST.dict())
+    return _render(page, request, kept, status=429, refused_for_rate=True)
+
+
+def _sent_redirect(page, request):
+    url = page.get_url(request) + page.reverse_subpage("sent")
+    return _private(HttpResponseRedirect(url, status=303))
+
+
+def sent_view(page, request):
+    if not settings.FAMILY_CONTACT_REQUESTS:
+        raise Http404("Family contact requests are turned off")
+    response = page.render(request, template="campaigns/family_contact_sent.html")
+    return _private(response, index=False)
+
+
+# The acknowledgement
+
+
+def send_acknowledgement(contact_request, page):
+    """A short e-mail saying the request arrived, if the requester agreed to be contacted and
+    gave an address. It repeats none of their answers; a failure loses nothing."""
+    if not (contact_request.consent_contact and contact_request.email):
+        return
+    language = contact_request.preferred_language
+    if language not in ("en", "fa"):
+        language = page.locale.language_code
+    try:
+        with translation.override(language):
+            subject = str(_("We have received your request"))
+            body = render_to_string(
+                "campaigns/emails/family_contact_acknowledgement.txt",
+                {"organisation": site_settings_model().for_site(page.get_site())},
+            )
+        send_mail(subject, body, None, [contact_request.email])
+    except Exception as error:  # noqa: BLE001 - the request is stored; the mail is a courtesy
+        # The number and the error's type only, never the error itself nor a traceback: SMTP
+        # errors carry the address, and the mail's own errors could carry what it says.
+        logger.error(  # noqa: TRY400
+            "Could not send the acknowledgement of family contact request %s (%s)",
+            contact_request.pk,
+            type(error).__name__,
+        )

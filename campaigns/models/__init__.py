@@ -1,0 +1,28 @@
+"""The campaigns' models, by feature. Family contact requests, which hold personal data, live
+in campaigns/family_contact/ behind their own boundary."""
+
+from ..family_contact.models import ContactRequest, FamilyContactPage
+from .appeals import Appeal, AppealActionCount, AppealIndexPage, AppealQuerySet
+from .bases import Precision, Publishable, PublishingQuerySet, SectionPage, truncate_to_precision
+from .developments import Development, TimelinePage
+from .pages import LATEST_ON_CAMPAIGN, CampaignIndexPage, CampaignPage, CampaignUpdatePage
+
+__all__ = [
+    "LATEST_ON_CAMPAIGN",
+    "Appeal",
+    "AppealActionCount",
+    "AppealIndexPage",
+    "AppealQuerySet",
+    "CampaignIndexPage",
+    "CampaignPage",
+    "CampaignUpdatePage",
+    "ContactRequest",
+    "Development",
+    "FamilyContactPage",
+    "Precision",
+    "Publishable",
+    "PublishingQuerySet",
+    "SectionPage",
+    "TimelinePage",
+    "truncate_to_precision",
+]

@@ -1,0 +1,143 @@
+"""What the campaigns' page types and snippets share: dates of known precision, the timeline's
+feeds and filters, the section pages under the home page, and the snippets' publishing life."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.core.validators import URLValidator
+from django.db import models
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.models import (
+    DraftStateMixin,
+    Locale,
+    LockableMixin,
+    Page,
+    PreviewableMixin,
+    RevisionMixin,
+    TranslatableMixin,
+    WorkflowMixin,
+)
+from wagtail.search import index
+from wagtail.search.queryset import SearchableQuerySetMixin
+
+from base.models import SUMMARY_LENGTH, SitePage
+
+# Links readers follow must be web addresses (not ftp: or the like).
+WEB_ADDRESS = URLValidator(schemes=["http", "https"])
+ENTRIES_PER_PAGE = 20
+
+
+class Precision(models.TextChoices):
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month only")
+    YEAR = "year", _("Year only")
+
+
+def truncate_to_precision(date, precision):
+    """The day a date sorts by: the first of its month, or of its year."""
+    if precision == Precision.MONTH:
+        return date.replace(day=1)
+    if precision == Precision.YEAR:
+        return date.replace(month=1, day=1)
+    return date
+
+
+class TimelineFeedsMixin(RoutablePageMixin):
+    """feed/rss/ and feed/atom/ below a page that has a timeline() and a timeline_url()."""
+
+    @path("feed/rss/")
+    def rss_route(self, request):
+        from ..feeds import TimelineRssFeed
+
+        return TimelineRssFeed()(request, page=self)
+
+    @path("feed/atom/")
+    def atom_route(self, request):
+        from ..feeds import TimelineAtomFeed
+
+        return TimelineAtomFeed()(request, page=self)
+
+
+class SectionPage(SitePage):
+    """A page of its own kind directly under the home page, one per language: a short intro
+    above a listing the page builds itself."""
+
+    intro = models.TextField(blank=True, max_length=SUMMARY_LENGTH, help_text=_("Shown above."))
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = [settings.HOME_PAGE_MODEL]
+    subpage_types = []
+    max_count_per_parent = 1
+    show_in_menus_default = True
+    # Other pages link to it: the site data keeps the one of each language (base/site_data.py).
+    site_section = True
+
+    class Meta:
+        abstract = True
+
+    def get_summary(self):
+        return self.intro
+
+
+def year_filter(request):
+    """The ?year= filter: absent, or a year; anything else is not a page of ours."""
+    raw = request.GET.get("year")
+    if not raw:
+        return None
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 9999:
+        raise Http404("No such year")
+    return int(raw)
+
+
+def paginated_timeline(request, timeline):
+    page = Paginator(timeline.rows(), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    return {"entries": timeline.hydrate(page.object_list), "page_obj": page}
+
+
+class PublishingQuerySet(SearchableQuerySetMixin, models.QuerySet):
+    def live(self):
+        return self.filter(live=True)
+
+    def in_language(self, locale=None):
+        return self.filter(locale=locale or Locale.get_active())
+
+    def for_campaign(self, campaign):
+        """Entries of a campaign, whichever language's copy of the campaign they point at."""
+        return self.filter(campaign__translation_key=campaign.translation_key)
+
+
+class Publishable(
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    TranslatableMixin,
+    index.Indexed,
+    models.Model,
+):
+    """Drafts, revisions, locking, previews, moderation and translation, as pages have."""
+
+    class Meta(TranslatableMixin.Meta):
+        abstract = True
+
+    @property
+    def revisions(self):
+        return self._revisions
+
+    def copy_for_translation(self, locale, exclude_fields=None):
+        """A translation starts as a draft that has never been published, as a page's does.
+        Wagtail's copy of a snippet would be live at once, in the original's words, without
+        moderation; and, sharing its dates, never read as out of date."""
+        translation = super().copy_for_translation(locale, exclude_fields=exclude_fields)
+        translation.live = False
+        translation.has_unpublished_changes = True
+        translation.live_revision = None
+        translation.first_published_at = translation.last_published_at = None
+        translation.go_live_at = translation.expire_at = None
+        translation.expired = False
+        translation.locked, translation.locked_at, translation.locked_by = False, None, None
+        return translation

@@ -1,0 +1,180 @@
+"""The timeline: dated developments (snippets) and the organisation's timeline page."""
+
+from django import forms
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, PublishingPanel
+from wagtail.contrib.routable_page.models import path
+from wagtail.search import index
+
+from base.dates import display_date
+
+from .bases import (
+    WEB_ADDRESS,
+    Precision,
+    Publishable,
+    PublishingQuerySet,
+    SectionPage,
+    TimelineFeedsMixin,
+    paginated_timeline,
+    truncate_to_precision,
+    year_filter,
+)
+from .pages import CampaignPage
+
+
+class TimelinePage(TimelineFeedsMixin, SectionPage):
+    """The organisation's whole timeline of developments, by year, with feeds."""
+
+    class Meta:
+        verbose_name = _("timeline page")
+
+    def timeline(self, campaigns=()):
+        from ..timeline import Timeline  # which imports this module
+
+        return Timeline(self.locale, campaigns=campaigns)
+
+    def timeline_url(self, request=None):
+        return self.get_url(request)
+
+    @path("")
+    def index_route(self, request):
+        campaigns = list(
+            CampaignPage.objects.live().public().filter(locale=self.locale).order_by("title")
+        )
+        timeline = self.timeline(campaigns)
+        campaign = None
+        if slug := request.GET.get("campaign"):
+            campaign = next((c for c in campaigns if c.slug == slug), None)
+            if campaign is None:
+                raise Http404("No such campaign")
+            timeline = campaign.timeline()
+        year = year_filter(request)
+        context = self.get_context(request)
+        context.update(
+            paginated_timeline(request, timeline.in_year(year)),
+            campaigns=campaigns,
+            campaign=campaign,
+            year=year,
+            years=timeline.years(),
+        )
+        return TemplateResponse(request, self.get_template(request), context)
+
+
+class Development(Publishable):
+    """A dated entry of the timeline: what happened, when, and where to read more."""
+
+    date = models.DateField(
+        help_text=_(
+            "When it happened. If only the month or year is known, pick any day in it and set "
+            "the precision below."
+        )
+    )
+    precision = models.CharField(
+        max_length=10,
+        choices=Precision.choices,
+        default=Precision.DAY,
+        help_text=_("How much of the date is known; readers see no more than that."),
+    )
+    headline = models.CharField(max_length=200, help_text=_("What happened, in one line."))
+    summary = models.TextField(
+        blank=True, max_length=600, help_text=_("A few sentences for the timeline and feeds.")
+    )
+    campaign = models.ForeignKey(
+        "campaigns.CampaignPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="developments",
+        help_text=_("Leave empty for a development that concerns the whole organisation."),
+    )
+    link_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("A page of this site to read more."),
+    )
+    link_document = models.ForeignKey(
+        "wagtaildocs.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Or a document."),
+    )
+    link_url = models.URLField(
+        blank=True, validators=[WEB_ADDRESS], help_text=_("Or an address on another site.")
+    )
+
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="development")
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="development",
+        for_concrete_model=False,
+    )
+
+    objects = PublishingQuerySet.as_manager()
+    timeline_kind = "development"
+
+    panels = [
+        FieldRowPanel([FieldPanel("date"), FieldPanel("precision")]),
+        FieldPanel("headline"),
+        FieldPanel("summary"),
+        # A short list of campaigns reads better as a dropdown than as a page chooser.
+        FieldPanel("campaign", widget=forms.Select),
+        MultiFieldPanel(
+            [FieldPanel("link_page"), FieldPanel("link_document"), FieldPanel("link_url")],
+            heading=_("Read more (at most one)"),
+        ),
+        PublishingPanel(),
+    ]
+    search_fields = [
+        index.SearchField("headline", boost=2),
+        index.SearchField("summary"),
+        index.AutocompleteField("headline"),
+        index.FilterField("live"),
+        index.FilterField("locale"),
+        index.FilterField("date"),
+        # The admin listing sorts search results by these.
+        index.FilterField("headline"),
+        index.FilterField("campaign"),
+    ]
+
+    class Meta(Publishable.Meta):
+        verbose_name = _("development")
+        ordering = ["-date", "headline"]
+        indexes = [models.Index(fields=["live", "locale", "date"])]
+
+    def __str__(self):
+        return f"{self.display_date()}: {self.headline}"
+
+    def clean(self):
+        super().clean()
+        links = [self.link_page_id, self.link_document_id, self.link_url]
+        if sum(bool(link) for link in links) > 1:
+            raise ValidationError(
+                {"link_url": _("Choose at most one of a page, a document or an address.")}
+            )
+        if self.date:
+            self.date = truncate_to_precision(self.date, self.precision)
+
+    def display_date(self):
+        return display_date(self.date, self.precision)
+
+    def get_link_url(self, request=None):
+        if self.link_page_id and self.link_page.live:
+            return self.link_page.get_url(request)
+        if self.link_document_id:
+            return self.link_document.url
+        return self.link_url or None
+
+    def get_preview_template(self, request, mode_name):
+        return "campaigns/previews/development.html"

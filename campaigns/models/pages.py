@@ -1,0 +1,224 @@
+"""The campaigns: their index, each campaign page, and the dated updates below a campaign."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, When
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import path
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from base import site_data
+from base.dates import display_date
+from base.models import SUMMARY_LENGTH, SectionedBodyMixin, SitePage
+
+from ..blocks import BodyStreamBlock
+from ..family_contact.models import FamilyContactPage
+from .appeals import Appeal
+from .bases import Precision, TimelineFeedsMixin, paginated_timeline, year_filter
+
+LATEST_ON_CAMPAIGN = 5
+
+
+class CampaignIndexPage(SitePage):
+    """/campaigns/: every campaign of the organisation, active ones first."""
+
+    intro = models.TextField(
+        blank=True,
+        max_length=SUMMARY_LENGTH,
+        help_text=_("A sentence or two above the list of campaigns."),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = [settings.HOME_PAGE_MODEL]
+    subpage_types = ["campaigns.CampaignPage"]
+    max_count_per_parent = 1
+    show_in_menus_default = True
+
+    class Meta:
+        verbose_name = _("campaign index page")
+
+    def get_summary(self):
+        return self.intro
+
+    def campaigns(self):
+        return (
+            CampaignPage.objects.child_of(self)
+            .live()
+            .public()
+            .order_by(
+                Case(When(status=CampaignPage.Status.ACTIVE, then=0), default=1),
+                "-first_published_at",
+            )
+        )
+
+
+class CampaignPage(TimelineFeedsMixin, SectionedBodyMixin, SitePage):
+    """A campaign, such as Family Contact: its sections, open appeals and dated timeline."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        CONCLUDED = "concluded", _("Concluded")
+
+    summary = models.TextField(
+        max_length=SUMMARY_LENGTH,
+        help_text=_("What the campaign is about, in a sentence or two, for listings and sharing."),
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown at the top of the campaign and when it is shared."),
+    )
+    image_alt = models.CharField(
+        max_length=250,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it."),
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.ACTIVE,
+        help_text=_("Concluded campaigns are listed after active ones."),
+    )
+    body = StreamField(BodyStreamBlock(), blank=True, help_text=_("The campaign's sections."))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("status"),
+        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading=_("Image")),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("status"),
+    ]
+
+    parent_page_types = ["campaigns.CampaignIndexPage"]
+    subpage_types = ["campaigns.CampaignUpdatePage", "campaigns.FamilyContactPage"]
+
+    class Meta:
+        verbose_name = _("campaign page")
+
+    def clean(self):
+        super().clean()
+        if self.image and not self.image_alt:
+            raise ValidationError(
+                {"image_alt": _("Describe the image for people who can't see it.")}
+            )
+
+    def get_summary(self):
+        return self.summary
+
+    def get_share_image(self):
+        return self.share_image or self.image
+
+    def timeline(self):
+        from ..timeline import Timeline  # which imports this module
+
+        return Timeline(self.locale, campaign=self)
+
+    def timeline_url(self, request=None):
+        return self.get_url(request) + self.reverse_subpage("timeline")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Appeals the editors already placed in the body are not listed a second time.
+        in_body = [
+            block.value["appeal"].translation_key
+            for block in self.body
+            if block.block_type == "call_to_action" and block.value["appeal"]
+        ]
+        context["appeals"] = list(
+            Appeal.objects.live()
+            .in_language(self.locale)
+            .open()
+            .for_campaign(self)
+            .exclude(translation_key__in=in_body)
+        )
+        context["timeline_entries"] = self.timeline().latest(LATEST_ON_CAMPAIGN)
+        context["contact_form"] = self.contact_form()
+        return context
+
+    def contact_form(self):
+        """The page where families ask for news of a relative, while requests are taken."""
+        if not settings.FAMILY_CONTACT_REQUESTS:
+            return None
+        return site_data.child(FamilyContactPage, self)
+
+    @path("")
+    def index_route(self, request):
+        return self.render(request)
+
+    @path("timeline/", name="timeline")
+    def timeline_route(self, request):
+        timeline = self.timeline()
+        year = year_filter(request)
+        # The page's own context, without the appeals and latest entries the campaign shows.
+        context = super().get_context(request)
+        context.update(
+            paginated_timeline(request, timeline.in_year(year)),
+            year=year,
+            years=timeline.years(),
+        )
+        return TemplateResponse(request, "campaigns/campaign_timeline.html", context)
+
+
+class CampaignUpdatePage(SectionedBodyMixin, SitePage):
+    """A dated article under its campaign; once published it is on the campaign's timeline."""
+
+    date = models.DateField(
+        default=datetime.date.today,
+        help_text=_("The day the update is about; it sets its place on the timeline."),
+    )
+    summary = models.TextField(
+        max_length=SUMMARY_LENGTH,
+        help_text=_("A sentence or two shown on the timeline, in feeds and when shared."),
+    )
+    body = StreamField(BodyStreamBlock(), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+
+    parent_page_types = ["campaigns.CampaignPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("campaign update")
+
+    # What the timeline needs of an entry, the same names as Development's.
+    timeline_kind = "update"
+    precision = Precision.DAY
+
+    @property
+    def headline(self):
+        return self.title
+
+    def display_date(self):
+        return display_date(self.date, Precision.DAY)
+
+    def get_summary(self):
+        return self.summary
