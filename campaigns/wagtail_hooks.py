@@ -12,11 +12,11 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from base.translations import outdated
 
-from .family_contact import register as caseworkers
+from .family_contact import access, register
 from .models import Appeal, ContactRequest, Development
 
 # Before anything asks for ContactRequest's policy, or Wagtail would make it a plain one.
-register_permission_policy(ContactRequest, caseworkers.CaseworkerPermissionPolicy(ContactRequest))
+register_permission_policy(ContactRequest, access.CaseworkerPermissionPolicy(ContactRequest))
 
 PANEL_LENGTH = 10
 
@@ -163,15 +163,15 @@ def add_dashboard_panels(request, panels):
 
 @hooks.register("register_admin_viewset")
 def register_contact_request_register():
-    return caseworkers.ContactRequestViewSet("family_contact_requests")
+    return register.ContactRequestViewSet("family_contact_requests")
 
 
 @hooks.register("register_log_actions")
 def register_contact_request_actions(actions):
-    actions.register_action(caseworkers.VIEW_ACTION, _("View"), _("Viewed"))
-    actions.register_action(caseworkers.EXPORT_ACTION, _("Export"), _("Exported"))
+    actions.register_action(access.VIEW_ACTION, _("View"), _("Viewed"))
+    actions.register_action(access.EXPORT_ACTION, _("Export"), _("Exported"))
     actions.register_action(
-        caseworkers.EXPIRE_ACTION,
+        access.EXPIRE_ACTION,
         _("Delete after retention"),
         _("Deleted at the end of its retention period"),
     )

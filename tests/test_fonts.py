@@ -11,8 +11,7 @@ from django.conf import settings
 from django.templatetags.static import static
 from fontTools.ttLib import TTFont
 
-from advocacy.demo_content import HOME
-from advocacy.demo_content import campaigns as campaigns_demo
+from advocacy.demo_content import HOME, campaigns_fa
 from advocacy.subset_font import CHARACTERS, TARGET, WEIGHTS
 from tests.builders import translate
 from tests.html import parse
@@ -85,11 +84,11 @@ def strings(value):
 def test_the_font_has_every_character_of_the_persian_demo_content():
     persian = [
         HOME["fa"],
-        campaigns_demo.PERSIAN,
-        campaigns_demo.CAMPAIGN_FA,
-        campaigns_demo.APPEAL_FA,
-        campaigns_demo.UPDATE_FA,
-        campaigns_demo.DEVELOPMENTS_FA,
+        campaigns_fa.PERSIAN,
+        campaigns_fa.CAMPAIGN_FA,
+        campaigns_fa.APPEAL_FA,
+        campaigns_fa.UPDATE_FA,
+        campaigns_fa.DEVELOPMENTS_FA,
     ]
     text = re.sub(r"<[^>]+>", "", "".join(strings(persian)))
 

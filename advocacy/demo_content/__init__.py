@@ -9,6 +9,7 @@ from wagtail.rich_text import RichText
 
 from ..models import ContentPage, FAQPage, HomePage, SiteSettings
 from . import campaigns as campaigns_demo_content
+from . import campaigns_fa
 
 ORGANISATION = {
     "organisation_name": "Iran-Interlink",
@@ -375,4 +376,4 @@ def load(log=print):
         _publish(home)
     # Translations last: each is then newer than its original, so none reads as out of date.
     _translation(home, "fa", HOME["fa"], log)
-    campaigns_demo_content.load_persian(home, _translation, log)
+    campaigns_fa.load_persian(home, _translation, log)

@@ -10,16 +10,12 @@ unreadable; its own page says so and takes no change, so that nothing overwrites
 """
 
 import datetime
-import functools
 import logging
 import uuid
 
 import django_filters
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +24,6 @@ from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.defaults import permission_denied
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
@@ -37,21 +32,20 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from base.search import normalise
 
+from .access import (
+    EXPORT_ACTION,
+    VIEW_ACTION,
+    caseworkers,
+    register_view,
+)
 from .encryption import Unreadable, cannot_read
 from .models import ContactRequest
 
 logger = logging.getLogger(__name__)
-
-CASEWORKERS = "Caseworkers"
-
-VIEW_ACTION = "campaigns.contact_request.view"
-EXPORT_ACTION = "campaigns.contact_request.export"
-EXPIRE_ACTION = "campaigns.contact_request.expire"
 
 # The fields a search looks in. They are encrypted, so the search decrypts them in Python for
 # every request that passes the filters: the register holds open requests and closed ones for
@@ -123,16 +117,6 @@ UNREADABLE = _("This request cannot be read with the keys this server has.")
 UNREADABLE_CELL = _("(cannot be read with this server's keys)")
 
 
-def caseworkers():
-    """The active members of the Caseworkers group: the only people a request is assigned to."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=CASEWORKERS)
-        .distinct()
-        .order_by("first_name", "last_name", get_user_model().USERNAME_FIELD)
-    )
-
-
 def display_name(user):
     return (user.get_full_name() or user.get_username()) if user else ""
 
@@ -145,56 +129,6 @@ def searchable(text):
     """text in one spelling for matching: Persian letters and digits as base.search
     normalises them, any case folded."""
     return normalise(text).casefold()
-
-
-class CaseworkerPermissionPolicy(ModelPermissionPolicy):
-    """Model permissions, given only to members of the Caseworkers group.
-
-    Requests hold the names and whereabouts of vulnerable people and of the families looking
-    for them. Data protection asks that only the people who work on them see them (least
-    privilege), so a permission alone is not enough: a superuser, or anyone given the
-    permissions directly, must also be added to the group, which makes the list of people who
-    can read requests the group's member list, visible in one place. Nobody adds requests here
-    (they come only from the public form), and with FAMILY_CONTACT_REQUESTS off nobody has any
-    permission.
-    """
-
-    def is_caseworker(self, user):
-        if not (settings.FAMILY_CONTACT_REQUESTS and user.is_authenticated and user.is_active):
-            return False
-        if not hasattr(user, "_is_caseworker"):
-            user._is_caseworker = user.groups.filter(name=CASEWORKERS).exists()
-        return user._is_caseworker
-
-    def user_has_permission(self, user, action):
-        return (
-            action != "add"
-            and self.is_caseworker(user)
-            and super().user_has_permission(user, action)
-        )
-
-    def users_with_any_permission(self, actions):
-        actions = [action for action in actions if action != "add"]
-        if not (settings.FAMILY_CONTACT_REQUESTS and actions):
-            return get_user_model().objects.none()
-        return super().users_with_any_permission(actions).filter(groups__name=CASEWORKERS)
-
-
-def register_view(view):
-    """The register does not exist (404) while FAMILY_CONTACT_REQUESTS is off, and refuses
-    signed-in non-caseworkers with a plain 403 rather than Wagtail's redirect to the dashboard,
-    so that every refusal shows as one in the server's logs."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not settings.FAMILY_CONTACT_REQUESTS:
-            raise Http404
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as refusal:
-            return permission_denied(request, refusal)
-
-    return wrapper
 
 
 class ContactRequestFilterSet(WagtailFilterSet):

@@ -49,13 +49,13 @@ class TimelineFeedsMixin(RoutablePageMixin):
 
     @path("feed/rss/")
     def rss_route(self, request):
-        from ..feeds import TimelineRssFeed
+        from ..feeds import TimelineRssFeed  # which imports the models
 
         return TimelineRssFeed()(request, page=self)
 
     @path("feed/atom/")
     def atom_route(self, request):
-        from ..feeds import TimelineAtomFeed
+        from ..feeds import TimelineAtomFeed  # which imports the models
 
         return TimelineAtomFeed()(request, page=self)
 

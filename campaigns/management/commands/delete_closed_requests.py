@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.actions.delete import DeleteAction
 
-from campaigns.family_contact.register import EXPIRE_ACTION
+from campaigns.family_contact.access import EXPIRE_ACTION
 from campaigns.models import ContactRequest
 
 
