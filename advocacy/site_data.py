@@ -52,23 +52,28 @@ class SiteData:
         locales = {locale.language_code: locale for locale in Locale.objects.all()}
         by_id = {locale.pk: locale for locale in locales.values()}
         private_paths = tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
-        roots = {site.root_page.translation_key: site for site in sites}
+        # Several sites may share a root (www. and the bare domain, an onion address).
+        roots = {}
+        for site in sites:
+            roots.setdefault(site.root_page.translation_key, []).append(site)
         homes = {}
         for home in Page.objects.filter(translation_key__in=roots).specific():
-            site = roots[home.translation_key]
-            if not home.live and home.pk != site.root_page_id:
-                continue  # as Page.localized: a draft translation is not served
             home.locale = by_id[home.locale_id]
-            homes[site.pk, home.locale_id] = home
+            for site in roots[home.translation_key]:
+                if home.live or home.pk == site.root_page_id:
+                    # As Page.localized: a draft translation is not served.
+                    homes[site.pk, home.locale_id] = home
         menus = {key: [] for key in homes}
-        by_path = {home.path: key for key, home in homes.items()}
+        by_path = {}
+        for key, home in homes.items():
+            by_path.setdefault(home.path, []).append(key)
         below_homes = Q(pk__in=[])
         for home in homes.values():
             below_homes |= Q(path__startswith=home.path, depth=home.depth + 1)
         for item in Page.objects.live().in_menu().filter(below_homes).order_by("path"):
-            key = by_path.get(item.path[: -Page.steplen])
-            if key is not None and not _within(item.path, private_paths):
-                menus[key].append(item)
+            if not _within(item.path, private_paths):
+                for key in by_path.get(item.path[: -Page.steplen], []):
+                    menus[key].append(item)
         sections = {}
         for model in (TimelinePage, AppealIndexPage):
             for page in model.objects.live().order_by("path"):
@@ -84,9 +89,13 @@ class SiteData:
             # Unsaved defaults until an editor saves some: building changes nothing.
             site_settings.setdefault(site.pk, SiteSettings(site=site))
         privacy_pages = {}
-        keys = {v.privacy_page.translation_key: v.site_id for v in saved if v.privacy_page}
+        keys = {}
+        for values in saved:
+            if values.privacy_page:
+                keys.setdefault(values.privacy_page.translation_key, []).append(values.site_id)
         for page in Page.objects.live().filter(translation_key__in=keys):
-            privacy_pages[keys[page.translation_key], page.locale_id] = page
+            for site_id in keys[page.translation_key]:
+                privacy_pages[site_id, page.locale_id] = page
         contact_forms = {}
         for form_page in FamilyContactPage.objects.live().order_by("path"):
             if not _within(form_page.path, private_paths):
