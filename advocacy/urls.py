@@ -35,8 +35,9 @@ if settings.DEBUG:
 # English has no prefix; Persian lives under /fa/.
 urlpatterns += i18n_patterns(
     path(settings.SEARCH_PATH, views.search, name="search"),
-    # Before Wagtail's own patterns, which this view finishes with.
+    # Wagtail's password form and front-end login (its _util/ routes), then its page view,
+    # which ours replaces and finishes with: its pattern would take _util/ for pages.
+    *[pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"],
     re_path(serve_pattern, views.serve, name="wagtail_serve"),
-    path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -53,23 +53,28 @@ class SiteData:
         locales = {locale.language_code: locale for locale in Locale.objects.all()}
         by_id = {locale.pk: locale for locale in locales.values()}
         private_paths = tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
-        roots = {site.root_page.translation_key: site for site in sites}
+        # Several sites may share a root (www. and the bare domain, an onion address).
+        roots = {}
+        for site in sites:
+            roots.setdefault(site.root_page.translation_key, []).append(site)
         homes = {}
         for home in Page.objects.filter(translation_key__in=roots).specific():
-            site = roots[home.translation_key]
-            if not home.live and home.pk != site.root_page_id:
-                continue  # as Page.localized: a draft translation is not served
             home.locale = by_id[home.locale_id]
-            homes[site.pk, home.locale_id] = home
+            for site in roots[home.translation_key]:
+                if home.live or home.pk == site.root_page_id:
+                    # As Page.localized: a draft translation is not served.
+                    homes[site.pk, home.locale_id] = home
         menus = {key: [] for key in homes}
-        by_path = {home.path: key for key, home in homes.items()}
+        by_path = {}
+        for key, home in homes.items():
+            by_path.setdefault(home.path, []).append(key)
         below_homes = Q(pk__in=[])
         for home in homes.values():
             below_homes |= Q(path__startswith=home.path, depth=home.depth + 1)
         for item in Page.objects.live().in_menu().filter(below_homes).order_by("path"):
-            key = by_path.get(item.path[: -Page.steplen])
-            if key is not None and not _within(item.path, private_paths):
-                menus[key].append(item)
+            if not _within(item.path, private_paths):
+                for key in by_path.get(item.path[: -Page.steplen], []):
+                    menus[key].append(item)
         sections, children = {}, {}
         for model in get_page_models():
             if getattr(model, "site_section", False):
@@ -91,15 +96,15 @@ class SiteData:
             # Unsaved defaults until an editor saves some: building changes nothing.
             site_settings.setdefault(site.pk, SiteSettings(site=site))
         settings_pages = {}
-        named = {
-            (getattr(values, field).translation_key): (values.site_id, field)
-            for values in saved
-            for field in links
-            if isinstance(getattr(values, field), Page)
-        }
+        named = {}
+        for values in saved:
+            for field in links:
+                if isinstance(getattr(values, field), Page):
+                    key = getattr(values, field).translation_key
+                    named.setdefault(key, []).append((values.site_id, field))
         for page in Page.objects.live().filter(translation_key__in=named):
-            site_id, field = named[page.translation_key]
-            settings_pages[site_id, field, page.locale_id] = page
+            for site_id, field in named[page.translation_key]:
+                settings_pages[site_id, field, page.locale_id] = page
         return cls(
             children=children,
             sites=sites,

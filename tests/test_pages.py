@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.test import RequestFactory
+from wagtail.models import PageViewRestriction
 from wagtail.rich_text import RichText
 
 from advocacy.views import server_error
@@ -155,6 +156,32 @@ def test_admin_login_page_answers(client, db):
 
     assert response.status_code == 200
     assert parse(response).select_one("input[name=password]")
+
+
+def test_a_reader_who_gives_the_password_reads_the_private_page(client, home_page):
+    private = make_content_page(home_page, "Members")
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    form = parse(client.get("/members/")).select_one("form")
+    answers = {field["name"]: field.get("value", "") for field in form.select("input[name]")}
+
+    response = client.post(form["action"], {**answers, "password": "secret"})
+
+    assert response.status_code == 302
+    assert "Some text." in client.get(response["Location"]).content.decode()
+
+
+def test_a_page_for_signed_in_readers_sends_others_to_a_login_page(client, home_page):
+    private = make_content_page(home_page, "Members")
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+
+    response = client.get("/members/")
+
+    assert response.status_code == 302
+    login = client.get(response["Location"])
+    assert login.status_code == 200
+    assert parse(login).select_one("input[name=password]")
 
 
 def test_favicon_is_served_at_the_root(client, db):

@@ -195,6 +195,33 @@ def test_a_site_for_another_host_is_served_its_own_home_page(client, home_page, 
     assert elsewhere.h1.get_text(strip=True) == "Other organisation"
 
 
+def test_two_sites_with_one_root_page_both_serve_its_pages_menu_and_privacy_page(
+    client, home_page, settings
+):
+    """As for www. and the bare domain: each host has its own Site, and both its settings."""
+    from wagtail.models import Site
+
+    from advocacy.models import SiteSettings
+
+    settings.ALLOWED_HOSTS = ["testserver", "example.org", "www.example.org"]
+    make_content_page(home_page, "Aims")
+    privacy = make_content_page(home_page, "Privacy", show_in_menus=False)
+    Site.objects.filter(is_default_site=True).update(hostname="example.org")
+    www = Site.objects.create(hostname="www.example.org", port=80, root_page=home_page)
+    set_site_settings(privacy_page=privacy)
+    SiteSettings.objects.create(site=www, privacy_page=privacy)
+
+    for host in ["example.org", "www.example.org"]:
+        response = client.get("/aims/", HTTP_HOST=host)
+        assert response.status_code == 200, host
+        page = parse(response)
+        assert [text for _href, text in links(page.select_one("nav.site-nav"))] == [
+            "Home",
+            "Aims",
+        ], host
+        assert ("/privacy/", "Privacy") in links(page.select_one("footer")), host
+
+
 def test_every_page_links_its_privacy_page_from_the_footer_once_editors_choose_it(
     client, home_page
 ):

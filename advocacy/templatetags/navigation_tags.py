@@ -65,11 +65,17 @@ def breadcrumbs(context, page, current=None):
 
 
 def _ancestors(request, page):
-    """The pages above page, from the home page down: as routing found them, if it did."""
+    """The pages above page, from the site's home page down: as routing found them, if it did."""
     found_page, trail = getattr(request, "route_trail", (None, None))
     if found_page == page.pk:
         return trail
-    return list(page.get_ancestors().filter(depth__gt=1)) if page.depth > 2 else []
+    # The site's home page, or its translation, is at the depth of the site's root page: a
+    # site rooted below another's home links to nothing above its own.
+    site = Site.find_for_request(request) if request else None
+    home_depth = site.root_page.depth if site else 2
+    return (
+        list(page.get_ancestors().filter(depth__gte=home_depth)) if page.depth > home_depth else []
+    )
 
 
 @register.simple_tag(takes_context=True)
@@ -122,13 +128,21 @@ def _live_translations(request, shown):
 
 
 def _home_url(request, code):
-    data = getattr(request, "site_data", None)
+    """The site's home page in language code, where it has one (a live translation, or the
+    root page itself)."""
     site = Site.find_for_request(request) if request else None
-    if data is None or site is None:
+    if site is None:
         return None
-    home = data.home(site, data.locale(code))
-    if home is None or home.locale_id != data.locale(code).pk:
-        return None
+    data = getattr(request, "site_data", None)
+    if data is not None:
+        home = data.home(site, data.locale(code))
+        if home is None or home.locale_id != data.locale(code).pk:
+            return None
+    else:
+        translations = site.root_page.get_translations(inclusive=True)
+        home = translations.filter(locale__language_code=code).first()
+        if home is None or not (home.live or home.pk == site.root_page_id):
+            return None
     with translation.override(code):
         return home.get_url(request)
 
