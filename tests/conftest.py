@@ -1,8 +1,12 @@
+import io
 import os
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from tests.builders import make_home_page, set_site_settings
 
@@ -69,6 +73,12 @@ def pytest_runtest_teardown(item, nextitem):
                 connection.creation.deserialize_db_from_string(contents)
 
 
+def _uses_database(item):
+    return bool(item.get_closest_marker("django_db")) or bool(
+        {"db", "transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    )
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploaded files go to a temporary folder that disappears with the test."""
@@ -82,6 +92,41 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="module")
+def demo_site_for_module(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo site, built once for the module in a transaction rolled back at the module's
+    end; its document goes to a folder that lasts as long. Every test of the module that uses
+    the database sees it, so every such test must ask for it (through demo_site), and none may
+    be transactional: it would empty the database for the tests after it."""
+    others = [
+        item.name
+        for item in request.session.items
+        if getattr(item, "module", None) is request.module
+        and _uses_database(item)
+        and ("demo_site_for_module" not in item.fixturenames or _transactional(item))
+    ]
+    if others:
+        pytest.fail(
+            f"{', '.join(others)} would find the demo site built for the module's other tests, "
+            "or empty it: ask for demo_site there too, or move them to a module of their own"
+        )
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(MEDIA_ROOT=media):
+            call_command("load_demo_content", stdout=io.StringIO())
+        with django_db_blocker.block():
+            yield media
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo_site(demo_site_for_module, db, settings):
+    """The demo site, the same for each test of the module: the test's own transaction nests
+    in the module's, so what one test changes is gone before the next. (Browser tests, which
+    need it committed for the live server, have their own: tests/browser/conftest.py.)"""
+    settings.MEDIA_ROOT = demo_site_for_module
 
 
 @pytest.fixture

@@ -1,31 +1,23 @@
-import io
+"""The demo site as readers and editors meet it, in English and Persian, built once for the module
+(tests/test_load_demo_content.py runs the command itself)."""
 
 import pytest
-from django.core.management import call_command
-from wagtail.documents.models import Document
 from wagtail.models import Page, Site
 
-from advocacy.models import ContentPage, FAQPage, FeaturedCampaign, HomePage, SiteSettings
-from campaigns.models import Appeal, Development
+from advocacy.models import ContentPage, FAQPage, HomePage
+from campaigns.models import Appeal
 from tests.html import links, parse, site_name
+from tests.test_family_contact_form import PERSIAN_URL, SENT, URL, send
+from tests.test_valid_html import checker as vnu_checker
+from tests.test_valid_html import errors_in
 
 pytestmark = pytest.mark.django_db
 
-
-def site_tree():
-    return sorted(
-        (page.url_path, page.title, page.live, page.locale.language_code, page.content_type.model)
-        for page in Page.objects.select_related("locale", "content_type")
-    )
+# The Nu HTML Checker, as tests/test_valid_html.py finds it (or skips).
+checker = vnu_checker
 
 
-def load(*args):
-    call_command("load_demo_content", *args, stdout=io.StringIO())
-
-
-def test_demo_content_replaces_the_welcome_page_as_the_site_root(client):
-    load()
-
+def test_demo_content_replaces_the_welcome_page_as_the_site_root(client, demo_site):
     site = Site.objects.get(is_default_site=True)
     assert isinstance(site.root_page.specific, HomePage)
     assert not Page.objects.filter(title__startswith="Welcome to your new Wagtail site").exists()
@@ -34,9 +26,7 @@ def test_demo_content_replaces_the_welcome_page_as_the_site_root(client):
     assert ("/aims/", "Aims") in links(page.select_one("nav.site-nav"))
 
 
-def test_demo_content_builds_the_organisations_pages_in_the_main_navigation(client):
-    load()
-
+def test_demo_content_builds_the_organisations_pages_in_the_main_navigation(client, demo_site):
     nav = parse(client.get("/")).select_one("nav.site-nav")
     assert links(nav) == [
         ("/", "Home"),
@@ -55,9 +45,7 @@ def test_demo_content_builds_the_organisations_pages_in_the_main_navigation(clie
     assert ("/aims/", "Read more: Aims") in links(teaser)
 
 
-def test_demo_content_builds_the_family_contact_campaign(client):
-    load()
-
+def test_demo_content_builds_the_family_contact_campaign(client, demo_site):
     page = parse(client.get("/campaigns/family-contact/"))
     assert [text for _href, text in links(page.select_one("nav.contents-bar"))] == [
         "Families appeal to the United Nations",
@@ -81,26 +69,20 @@ def test_demo_content_builds_the_family_contact_campaign(client):
     assert links(featured) == [("/campaigns/family-contact/", "Family Contact")]
 
 
-def test_demo_content_passes_the_blocks_own_validation():
-    load()
-
+def test_demo_content_passes_the_blocks_own_validation(demo_site):
     for page in [*ContentPage.objects.all(), *FAQPage.objects.all()]:
         stream = page.body if isinstance(page, ContentPage) else page.questions
         stream.stream_block.clean(stream)  # raises on a bad or duplicate anchor
 
 
-def test_demo_content_has_a_persian_home_page(client):
-    load()
-
+def test_demo_content_has_a_persian_home_page(client, demo_site):
     page = parse(client.get("/fa/"))
 
     assert (page.html["lang"], page.html["dir"]) == ("fa", "rtl")
     assert page.h1.get_text() == "ایران اینترلینک"
 
 
-def test_demo_content_has_the_family_contact_campaign_in_persian(client):
-    load()
-
+def test_demo_content_has_the_family_contact_campaign_in_persian(client, demo_site):
     page = parse(client.get("/fa/campaigns/family-contact/"))
     assert (page.html["lang"], page.h1.get_text()) == ("fa", "ارتباط خانوادگی")
     assert [text for _href, text in links(page.select_one("nav.contents-bar"))] == [
@@ -133,8 +115,7 @@ def test_demo_content_has_the_family_contact_campaign_in_persian(client):
     ]
 
 
-def test_no_persian_demo_page_reads_as_out_of_date(client, django_user_model):
-    load()
+def test_no_persian_demo_page_reads_as_out_of_date(client, django_user_model, demo_site):
     persian = Page.objects.filter(locale__language_code="fa", live=True).specific()
 
     for page in persian:
@@ -148,43 +129,51 @@ def test_no_persian_demo_page_reads_as_out_of_date(client, django_user_model):
     assert "Every translation is as new as its original." in panel.get_text()
 
 
-def test_running_load_demo_content_twice_leaves_the_same_pages():
-    load()
-    pages, settings_rows = site_tree(), SiteSettings.objects.count()
+# The family contact form on the demo site
 
-    load()
 
-    assert site_tree() == pages
-    assert SiteSettings.objects.count() == settings_rows == 1
-    # Each development and the appeal in English and Persian; one statement for both.
-    assert (Development.objects.count(), Appeal.objects.count(), Document.objects.count()) == (
-        6,
-        2,
-        1,
+def test_the_demo_site_has_the_form_in_english_and_persian(client, demo_site):
+    english = parse(client.get(URL))
+    persian = parse(client.get(PERSIAN_URL))
+
+    assert english.h1.get_text() == "Ask for news of a relative"
+    assert "two years" in english.select_one("aside.privacy-note").get_text()
+    assert persian.h1.get_text() == "درخواست خبر از یکی از بستگان"
+    assert (
+        persian.select_one("aside.privacy-note h2").get_text() == "چه کسانی پاسخ‌های شما را می‌بینند"
     )
-    assert FeaturedCampaign.objects.count() == 2  # the Persian home keeps the English choice
-    assert ContentPage.objects.filter(slug="aims").count() == 1
 
 
-def test_running_it_again_keeps_editors_changes():
-    load()
-    home = HomePage.objects.get(locale__language_code="en")
-    home.title = "Renamed by an editor"
-    home.save_revision().publish()
-    site_settings = SiteSettings.objects.get()
-    site_settings.tagline = "An editor's tagline"
-    site_settings.save()
+def test_the_form_its_errors_and_the_thank_you_page_are_valid_html(
+    client, demo_site, checker, tmp_path
+):
+    pages = {
+        "form": client.get(URL),
+        "persian-form": client.get(PERSIAN_URL),
+        "errors": send(client, URL, requester_name="", email="x"),
+        "persian-errors": send(client, PERSIAN_URL, requester_name=""),
+        "sent": client.get(SENT),
+    }
+    files = []
+    for name, response in pages.items():
+        files.append(tmp_path / f"{name}.html")
+        files[-1].write_bytes(response.content)
 
-    load()
-
-    assert HomePage.objects.get(pk=home.pk).title == "Renamed by an editor"
-    assert SiteSettings.objects.get().tagline == "An editor's tagline"
+    assert errors_in(checker, files) == []
 
 
-def test_if_empty_loads_nothing_once_the_site_has_content():
-    load("--if-empty")
-    ContentPage.objects.get(slug="aims").delete()
+def test_the_campaign_page_leads_families_to_the_form_while_requests_are_taken(
+    client, demo_site, settings
+):
+    english = parse(client.get("/campaigns/family-contact/"))
+    persian = parse(client.get("/fa/campaigns/family-contact/"))
+    settings.FAMILY_CONTACT_REQUESTS = False
+    switched_off = parse(client.get("/campaigns/family-contact/"))
 
-    load("--if-empty")
-
-    assert not ContentPage.objects.filter(slug="aims").exists()
+    assert english.select_one("#contact-form-heading + p + p a")["href"] == (
+        "/campaigns/family-contact/ask-for-news/"
+    )
+    assert persian.select_one("#contact-form-heading + p + p a")["href"] == (
+        "/fa/campaigns/family-contact/ask-for-news/"
+    )
+    assert switched_off.select_one("#contact-form-heading") is None

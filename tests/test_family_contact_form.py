@@ -1,7 +1,6 @@
 """The family contact request form: what is stored (encrypted), what each mistake is told, and
 how spam and abuse are refused without losing a person's answers."""
 
-import io
 import logging
 import smtplib
 import threading
@@ -12,7 +11,6 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.core.mail.backends.base import BaseEmailBackend
-from django.core.management import call_command
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
@@ -22,13 +20,8 @@ from campaigns.family_contact import views as contact_views
 from campaigns.models import ContactRequest, FamilyContactPage
 from tests.builders import make_campaign, make_campaign_index, publish, translate
 from tests.html import parse
-from tests.test_valid_html import checker as vnu_checker
-from tests.test_valid_html import errors_in
 
 pytestmark = pytest.mark.django_db
-
-# The Nu HTML Checker, as tests/test_valid_html.py finds it (or skips).
-checker = vnu_checker
 
 ANSWERS = {
     "requester_name": "Maryam Tahmasebi",
@@ -594,57 +587,6 @@ def test_a_request_from_the_persian_form_is_stored_as_persian(client, persian_fo
 
     assert response["Location"] == "/fa/campaigns/family-contact/ask-for-news/sent/"
     assert ContactRequest.objects.get().language == "fa"
-
-
-# The demo site
-
-
-def test_the_demo_site_has_the_form_in_english_and_persian(client):
-    call_command("load_demo_content", stdout=io.StringIO())
-
-    english = parse(client.get(URL))
-    persian = parse(client.get(PERSIAN_URL))
-
-    assert english.h1.get_text() == "Ask for news of a relative"
-    assert "two years" in english.select_one("aside.privacy-note").get_text()
-    assert persian.h1.get_text() == "درخواست خبر از یکی از بستگان"
-    assert (
-        persian.select_one("aside.privacy-note h2").get_text() == "چه کسانی پاسخ‌های شما را می‌بینند"
-    )
-
-
-def test_the_form_its_errors_and_the_thank_you_page_are_valid_html(client, checker, tmp_path):
-    call_command("load_demo_content", stdout=io.StringIO())
-    pages = {
-        "form": client.get(URL),
-        "persian-form": client.get(PERSIAN_URL),
-        "errors": send(client, URL, requester_name="", email="x"),
-        "persian-errors": send(client, PERSIAN_URL, requester_name=""),
-        "sent": client.get(SENT),
-    }
-    files = []
-    for name, response in pages.items():
-        files.append(tmp_path / f"{name}.html")
-        files[-1].write_bytes(response.content)
-
-    assert errors_in(checker, files) == []
-
-
-def test_the_campaign_page_leads_families_to_the_form_while_requests_are_taken(client, settings):
-    call_command("load_demo_content", stdout=io.StringIO())
-
-    english = parse(client.get("/campaigns/family-contact/"))
-    persian = parse(client.get("/fa/campaigns/family-contact/"))
-    settings.FAMILY_CONTACT_REQUESTS = False
-    switched_off = parse(client.get("/campaigns/family-contact/"))
-
-    assert english.select_one("#contact-form-heading + p + p a")["href"] == (
-        "/campaigns/family-contact/ask-for-news/"
-    )
-    assert persian.select_one("#contact-form-heading + p + p a")["href"] == (
-        "/fa/campaigns/family-contact/ask-for-news/"
-    )
-    assert switched_off.select_one("#contact-form-heading") is None
 
 
 def test_a_form_refused_for_its_security_token_says_how_to_send_it_again(db):

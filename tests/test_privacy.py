@@ -1,9 +1,6 @@
 """Anonymous readers get no cookie from any public page: some are at risk for what they read."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +24,6 @@ PUBLIC_PATHS = [
     "/fa/",
     "/no-such-page/",
 ]
-
-
-@pytest.fixture
-def demo_site(db):
-    call_command("load_demo_content", stdout=io.StringIO())
 
 
 @pytest.mark.parametrize("path", PUBLIC_PATHS)

@@ -1,0 +1,67 @@
+"""`load_demo_content` builds only what is missing: run again, it leaves the same site and keeps
+what editors changed; with --if-empty it leaves a site with content alone."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from wagtail.documents.models import Document
+from wagtail.models import Page
+
+from advocacy.models import ContentPage, FeaturedCampaign, HomePage, SiteSettings
+from campaigns.models import Appeal, Development
+
+pytestmark = pytest.mark.django_db
+
+
+def site_tree():
+    return sorted(
+        (page.url_path, page.title, page.live, page.locale.language_code, page.content_type.model)
+        for page in Page.objects.select_related("locale", "content_type")
+    )
+
+
+def load(*args):
+    call_command("load_demo_content", *args, stdout=io.StringIO())
+
+
+def test_running_load_demo_content_twice_leaves_the_same_pages():
+    load()
+    pages, settings_rows = site_tree(), SiteSettings.objects.count()
+
+    load()
+
+    assert site_tree() == pages
+    assert SiteSettings.objects.count() == settings_rows == 1
+    # Each development and the appeal in English and Persian; one statement for both.
+    assert (Development.objects.count(), Appeal.objects.count(), Document.objects.count()) == (
+        6,
+        2,
+        1,
+    )
+    assert FeaturedCampaign.objects.count() == 2  # the Persian home keeps the English choice
+    assert ContentPage.objects.filter(slug="aims").count() == 1
+
+
+def test_running_it_again_keeps_editors_changes():
+    load()
+    home = HomePage.objects.get(locale__language_code="en")
+    home.title = "Renamed by an editor"
+    home.save_revision().publish()
+    site_settings = SiteSettings.objects.get()
+    site_settings.tagline = "An editor's tagline"
+    site_settings.save()
+
+    load()
+
+    assert HomePage.objects.get(pk=home.pk).title == "Renamed by an editor"
+    assert SiteSettings.objects.get().tagline == "An editor's tagline"
+
+
+def test_if_empty_loads_nothing_once_the_site_has_content():
+    load("--if-empty")
+    ContentPage.objects.get(slug="aims").delete()
+
+    load("--if-empty")
+
+    assert not ContentPage.objects.filter(slug="aims").exists()
