@@ -26,9 +26,7 @@ from tests.builders import make_content_page, publish, translate
 
 pytestmark = pytest.mark.django_db
 
-WAGTAIL_ONLY = [
-    name for name in settings.MIDDLEWARE if name != "base.site_data.SiteDataMiddleware"
-]
+WAGTAIL_ONLY = [name for name in settings.MIDDLEWARE if name != "base.site_data.SiteDataMiddleware"]
 HOST = "localhost"  # the demo's default site
 SECOND_HOST = "127.0.0.1"
 MISSING = "no-such-page"

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from campaigns import family_contact
+from campaigns.family_contact.form import started_token
 from campaigns.models import ContactRequest
 from tests.browser.test_readers import axe_violations
 
@@ -53,7 +53,7 @@ def filled_in_a_minute(page):
     instead of waiting out FAMILY_CONTACT_MIN_SECONDS. Playwright sets it, not the page: the
     page's own scripts may be off."""
     page.locator(".request-form input[name=started]").evaluate(
-        "(field, token) => field.value = token", family_contact.started_token(time.time() - 60)
+        "(field, token) => field.value = token", started_token(time.time() - 60)
     )
 
 
