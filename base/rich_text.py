@@ -12,6 +12,7 @@ in base/wagtail_hooks.py.
 import re
 
 from django.apps import apps
+from django.utils.html import format_html
 from wagtail.admin.rich_text.converters import contentstate, html_to_contentstate
 from wagtail.admin.rich_text.converters.contentstate_models import Entity
 from wagtail.documents.rich_text import DocumentLinkHandler
@@ -26,12 +27,15 @@ from wagtail.rich_text import EmbedHandler
 from wagtail.rich_text.pages import PageLinkHandler
 from wagtail.whitelist import check_url
 
+from .translations import other_language
+
 # The largest key SQLite and PostgreSQL store; SQLite raised OverflowError on a larger id.
 LARGEST_ID = 2**63 - 1
 
 # What Wagtail puts in place of a link whose page or document is not found: an <a> with nothing
 # else, which the site's CSS colours like a link that leads nowhere. Draftail never saves one.
 PLACEHOLDER_LINK = re.compile(r"<a>(.*?)</a>", re.DOTALL)
+OTHER_LANGUAGE_LINK = re.compile(r'(<a [^>]*?) data-other-language="([^"]*)">(.*?)</a>', re.DOTALL)
 
 
 def entity_id(value):
@@ -61,7 +65,29 @@ class CheckedIdMixin:
 
 
 class CheckedPageLinkHandler(CheckedIdMixin, PageLinkHandler):
-    pass
+    @classmethod
+    def expand_db_attributes_many(cls, attrs_list):
+        # As Wagtail: to the page in the reader's language where it has a live translation.
+        # A link left with a page in another language says so (mark_other_languages below).
+        tags = []
+        for page in cls.get_many(attrs_list):
+            if page is None:
+                tags.append("<a>")
+                continue
+            page = page.localized
+            other = other_language(page)
+            if other is None:
+                tags.append(format_html('<a href="{}">', page.url))
+            else:
+                tags.append(
+                    format_html(
+                        '<a href="{}" hreflang="{}" data-other-language="{}">',
+                        page.url,
+                        other["code"],
+                        other["mark"],
+                    )
+                )
+        return tags
 
 
 class CheckedDocumentLinkHandler(CheckedIdMixin, DocumentLinkHandler):
@@ -99,6 +125,13 @@ def image_html(image, attrs):
     except KeyError:
         return ""
     return image_format.image_to_html(image, attrs.get("alt", ""))
+
+
+def mark_other_languages(html):
+    """Rich text HTML with "(in English)" (in the reader's language) at the end of each link
+    to a page that is only in another language. Wagtail's rewriter writes only a link's
+    opening tag, where CheckedPageLinkHandler leaves the words to add."""
+    return OTHER_LANGUAGE_LINK.sub(r'\1>\3 <span class="other-language">\2</span></a>', html)
 
 
 def unlink_placeholders(html):

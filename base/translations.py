@@ -5,6 +5,9 @@ longer say what it says: readers of the translation are told so, and editors see
 
 from django.conf import settings
 from django.db.models import F, OuterRef, Q, Subquery
+from django.utils import translation
+from django.utils.translation import gettext
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale
 
 from .site_data import current
@@ -58,3 +61,26 @@ def in_language(queryset, pks, locale_id):
     )
     local = {item.translation_key: item for item in found if item.locale_id == locale_id}
     return {item.pk: local.get(item.translation_key, item) for item in found if item.pk in pks}
+
+
+def other_language(instance):
+    """For a page or snippet shown to readers of another language (a link that in_language or
+    localized left with the original: it has no live translation in theirs), its language:
+    {"code": "en", "dir": "ltr", "mark": "(in English)" in the reader's language}; None when it
+    is in the reader's language. Asks the database nothing when the site data is there."""
+    data = current()
+    if data is not None:
+        if instance.locale_id == data.locale().pk:
+            return None
+        code = data.locale_by_id(instance.locale_id).language_code
+    else:
+        code = instance.locale.language_code
+        if code == get_supported_content_language_variant(translation.get_language()):
+            return None
+    info = translation.get_language_info(code)
+    return {
+        "code": code,
+        "dir": "rtl" if info["bidi"] else "ltr",
+        # Translators: after a link to a page that is only in another language, "(in English)".
+        "mark": gettext("(in %(language)s)") % {"language": info["name_translated"]},
+    }

@@ -4,6 +4,7 @@ and commas around them stay in their places in the right-to-left sentence."""
 import pytest
 from wagtail.rich_text import RichText
 
+from advocacy.models import SiteSettings
 from base.bidi import isolate_latin_runs
 from tests.builders import make_content_page, translate
 from tests.html import parse
@@ -50,3 +51,55 @@ def test_persian_pages_isolate_latin_names_and_english_pages_do_not(client, home
 
     assert [bdi.get_text() for bdi in persian.select("bdi")] == ["ICRC", "UN"]
     assert "<bdi>" not in english
+
+
+@pytest.mark.parametrize(
+    ("html", "isolated"),
+    [
+        # An e-mail address is one left-to-right unit, not two names either side of an "@".
+        (
+            "به contact@iran-interlink.example بنویسید.",
+            'به <bdi dir="ltr">contact@iran-interlink.example</bdi> بنویسید.',
+        ),
+        # A web address keeps its "/", "?" and "&amp;"; the full stop after it is the sentence's.
+        (
+            "ببینید https://example.org/fa/aims/?a=1&amp;b=2.",
+            'ببینید <bdi dir="ltr">https://example.org/fa/aims/?a=1&amp;b=2</bdi>.',
+        ),
+        ("(www.iran-interlink.example)", '(<bdi dir="ltr">www.iran-interlink.example</bdi>)'),
+        # A telephone number is not ordered group by group from the right.
+        (
+            "تلفن: +44 20 7946 0123، از Mr A. Smith",
+            'تلفن: <bdi dir="ltr">+44 20 7946 0123</bdi>، از <bdi>Mr A. Smith</bdi>',
+        ),
+        # A Latin name next to an address is still a name of its own.
+        (
+            "Jane Doe (jane.doe@example.org)، 020 7946 0123",
+            '<bdi>Jane Doe</bdi> (<bdi dir="ltr">jane.doe@example.org</bdi>)، '
+            '<bdi dir="ltr">020 7946 0123</bdi>',
+        ),
+        # Years are not telephone numbers.
+        ("از 2003 تا ۱۳۸۲", "از 2003 تا ۱۳۸۲"),
+    ],
+)
+def test_addresses_and_telephone_numbers_are_one_left_to_right_unit(html, isolated):
+    assert isolate_latin_runs(html) == isolated
+
+
+@pytest.mark.django_db
+def test_the_footer_address_is_one_left_to_right_link_on_persian_pages(client, home_page):
+    site_settings = SiteSettings.for_site(home_page.get_site())
+    site_settings.contact_email = "contact@iran-interlink.example"
+    site_settings.postal_address = "BM Box 1234\nLondon WC1N 3XX"
+    site_settings.save()
+    translate(home_page, "fa", title="سازمان آزمایشی")
+
+    footer = parse(client.get("/fa/")).select_one("footer address")
+
+    email = footer.select_one('a[href="mailto:contact@iran-interlink.example"]')
+    assert email["dir"] == "ltr"
+    assert [bdi.get_text() for bdi in email.select("bdi")] in ([], [email.get_text()])
+    assert [line.get_text() for line in footer.select('span[dir="auto"]')] == [
+        "BM Box 1234",
+        "London WC1N 3XX",
+    ]

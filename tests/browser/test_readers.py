@@ -119,3 +119,35 @@ def test_keyboard_users_skip_to_the_content_and_see_where_they_are(reader, demo_
     assert text == "Skip to main content"
     assert outline != "none" and box["width"] > 1 and box["height"] > 1
     assert reader.evaluate("document.activeElement.id") == "main"
+
+
+# The left edge of each character of an element's text, in the order of the text.
+CHARACTER_LEFTS = """element => {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    const lefts = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (let i = 0; i < node.length; i++) {
+            const range = document.createRange();
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            lefts.push([node.data[i], range.getBoundingClientRect().left]);
+        }
+    }
+    return lefts;
+}"""
+
+
+@pytest.mark.parametrize("path", ["/", "/fa/"], ids=["English", "Persian"])
+def test_the_footer_e_mail_address_reads_left_to_right_in_both_languages(reader, demo_site, path):
+    reader.goto(demo_site.url + path)
+    email = reader.locator("footer address a[href^='mailto:']")
+
+    lefts = email.evaluate(CHARACTER_LEFTS)
+    text = "".join(character for character, _ in lefts)
+    at = text.index("@")
+
+    assert text == "contact@iran-interlink.example"
+    # As in English: the local part, then "@", then the domain, from left to right.
+    assert max(left for _, left in lefts[:at]) < lefts[at][1]
+    assert lefts[at][1] < min(left for _, left in lefts[at + 1 :])
+    assert [left for _, left in lefts] == sorted(left for _, left in lefts)
