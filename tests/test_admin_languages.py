@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import Group
 from wagtail.models import Locale
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+from wagtail.users.models import UserProfile
 
 from campaigns.models import Appeal, Development
 from tests.builders import (
@@ -247,21 +248,49 @@ def home_page_form(home, **overrides):
     )
 
 
-def test_a_home_pages_featured_campaigns_are_of_its_own_language(admin_client, campaigns):
+def test_a_home_pages_featured_campaigns_and_about_page_are_of_its_own_language(
+    admin_client, campaigns
+):
     english, persian = campaigns
     persian_home = persian.get_parent().get_parent().specific
     url = f"/admin/pages/{persian_home.pk}/edit/"
 
-    refused = admin_client.post(
-        url, home_page_form(persian_home, featured_campaigns=inline_formset([{"page": english.pk}]))
-    )
+    refused = [
+        admin_client.post(
+            url,
+            home_page_form(persian_home, featured_campaigns=inline_formset([{"page": english.pk}])),
+        ),
+        admin_client.post(url, home_page_form(persian_home, about_page=english.pk)),
+    ]
     accepted = admin_client.post(
-        url, home_page_form(persian_home, featured_campaigns=inline_formset([{"page": persian.pk}]))
+        url,
+        home_page_form(
+            persian_home,
+            about_page=persian.pk,
+            featured_campaigns=inline_formset([{"page": persian.pk}]),
+        ),
     )
 
-    assert refused.status_code == 200
+    assert [response.status_code for response in refused] == [200, 200]
     assert "Choose one in Persian" in str(
-        refused.context["form"].formsets["featured_campaigns"].errors
+        refused[0].context["form"].formsets["featured_campaigns"].errors
     )
+    assert refused[1].context["form"].errors["about_page"]
     assert accepted.status_code == 302
-    assert [f.page for f in persian_home.specific.featured_campaigns.all()] == [persian]
+    persian_home.refresh_from_db()
+    assert persian_home.about_page_id == persian.pk
+    assert [f.page for f in persian_home.featured_campaigns.all()] == [persian]
+
+
+def test_a_persian_speaking_editor_is_told_in_persian(client, editor, campaigns):
+    profile = UserProfile.get_for_user(editor)
+    profile.preferred_language = "fa"
+    profile.save()
+
+    response = client.post(
+        f"{DEVELOPMENTS}add/?locale=fa", development_form(campaign=campaigns[0].pk)
+    )
+
+    assert "یکی را به زبان همین مورد، فارسی، برگزینید." in str(
+        response.context["form"].errors["campaign"]
+    )
