@@ -26,6 +26,8 @@ from campaigns.blocks import BodyStreamBlock
 from campaigns.models import Appeal, CampaignPage, TimelinePage
 from campaigns.timeline import Timeline
 
+from .forms import HomePageForm
+
 LATEST_ON_HOME = 5
 
 
@@ -56,6 +58,7 @@ class HomePage(SitePage):
         help_text=_("The page readers go to for more, usually the Aims page."),
     )
 
+    base_form_class = HomePageForm
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),

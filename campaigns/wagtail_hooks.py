@@ -19,6 +19,10 @@ from .models import Appeal, ContactRequest, Development
 register_permission_policy(ContactRequest, access.CaseworkerPermissionPolicy(ContactRequest))
 
 PANEL_LENGTH = 10
+# No "locale" here: Wagtail adds its own language filter to translatable snippets, by language
+# code, the ?locale=en its create and edit views lead back to. A model filter of ours by the
+# same name took the locale's id and answered those addresses with "Select a valid choice".
+LIST_FILTER = {"campaign": ["exact"], "live": ["exact"]}
 
 
 # No search_fields on these viewsets: the listings search each model's own search index
@@ -35,7 +39,7 @@ class DevelopmentViewSet(SnippetViewSet):
         "locale",
         LiveStatusTagColumn(),
     ]
-    list_filter = {"campaign": ["exact"], "live": ["exact"], "locale": ["exact"]}
+    list_filter = LIST_FILTER
     ordering = ["-date", "headline"]
 
     def get_queryset(self, request):
@@ -56,7 +60,7 @@ class AppealViewSet(SnippetViewSet):
         Column("actions_week", label=_("Actions, last 7 days")),
         Column("actions_total", label=_("Actions in all")),
     ]
-    list_filter = {"campaign": ["exact"], "live": ["exact"], "locale": ["exact"]}
+    list_filter = LIST_FILTER
     ordering = ["-opens_on", "title"]
 
     def get_queryset(self, request):

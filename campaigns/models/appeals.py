@@ -20,6 +20,7 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 
 from base import site_data
+from base.forms import SameLanguageForm
 
 from .bases import WEB_ADDRESS, Publishable, PublishingQuerySet, SectionPage
 
@@ -165,6 +166,7 @@ class Appeal(Publishable):
 
     objects = AppealQuerySet.as_manager()
 
+    base_form_class = SameLanguageForm
     panels = [
         FieldPanel("title"),
         FieldPanel("slug"),

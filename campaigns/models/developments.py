@@ -12,6 +12,7 @@ from wagtail.contrib.routable_page.models import path
 from wagtail.search import index
 
 from base.dates import display_date
+from base.forms import SameLanguageForm
 
 from .bases import (
     WEB_ADDRESS,
@@ -124,6 +125,7 @@ class Development(Publishable):
     objects = PublishingQuerySet.as_manager()
     timeline_kind = "development"
 
+    base_form_class = SameLanguageForm
     panels = [
         FieldRowPanel([FieldPanel("date"), FieldPanel("precision")]),
         FieldPanel("headline"),
