@@ -1,9 +1,9 @@
 """Dates as readers of each language read them, claiming no more precision than they have.
 
-In English: "17 July 2003", "May 2003", "2003". In Persian, in Persian digits: a day is given in
-the Solar Hijri calendar with the Gregorian day beside it; a month or a year known only in the
-Gregorian calendar stays Gregorian, followed by the Solar Hijri months or years it falls in,
-since it does not fall within one of them.
+In English: "17 July 2003", "May 2003", "2003". In Persian, in Persian digits, at every precision
+the Solar Hijri date comes first and the Gregorian follows in brackets. A month or a year known
+only in the Gregorian calendar does not fall within one Solar Hijri month or year: the Solar Hijri
+part names the months or years it spans ("اسفند ۱۳۸۱–فروردین ۱۳۸۲ (مارس ۲۰۰۳)"), never a day.
 """
 
 import datetime
@@ -29,10 +29,10 @@ def display_date(date, precision=DAY):
         return gregorian
     if precision == DAY:
         solar = jdatetime.date.fromgregorian(date=date)
-        text = f"{solar.day} {SOLAR_MONTHS[solar.month - 1]} {solar.year} ({gregorian})"
+        text = f"{solar.day} {SOLAR_MONTHS[solar.month - 1]} {solar.year}"
     else:
-        text = f"{gregorian} ({_solar_span(date, precision)})"
-    return persian_digits(text)
+        text = _solar_span(date, precision)
+    return persian_digits(f"{text} ({gregorian})")
 
 
 def _solar_span(date, precision):
