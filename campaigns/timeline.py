@@ -4,9 +4,11 @@ Both kinds live in their own tables; one UNION query orders and pages them toget
 of the timeline costs the same few queries however long the timeline grows.
 """
 
-from django.db.models import CharField, F, Value
+from django.db.models import CharField, F, Max, Min, Value
 from django.db.models.functions import ExtractYear
 from wagtail.models import Page
+
+from base.dates import solar_year, solar_year_days, uses_solar_years
 
 from .models import CampaignPage, CampaignUpdatePage, Development
 
@@ -22,23 +24,28 @@ class Timeline:
         self.known = {c.path: c for c in [*campaigns, campaign] if c is not None}
 
     def in_year(self, year):
+        """The entries filed under a year: a Solar Hijri year on Persian pages, as the headings
+        are (base.dates.filing_year), a Gregorian year elsewhere."""
         return Timeline(self.locale, self.campaign, year, self.known.values()) if year else self
+
+    def _in_year(self, queryset):
+        if not self.year:
+            return queryset
+        if uses_solar_years():
+            return queryset.filter(date__range=solar_year_days(self.year))
+        return queryset.filter(date__year=self.year)
 
     def _developments(self):
         developments = Development.objects.live().filter(locale=self.locale)
         if self.campaign is not None:
             developments = developments.for_campaign(self.campaign)
-        if self.year:
-            developments = developments.filter(date__year=self.year)
-        return developments
+        return self._in_year(developments)
 
     def _updates(self):
         updates = CampaignUpdatePage.objects.live().public().filter(locale=self.locale)
         if self.campaign is not None:
             updates = updates.child_of(self.campaign)
-        if self.year:
-            updates = updates.filter(date__year=self.year)
-        return updates
+        return self._in_year(updates)
 
     def rows(self):
         """(kind, id, date, title) rows, newest first, then by title: a queryset to slice."""
@@ -104,9 +111,31 @@ class Timeline:
         return self.hydrate(self.rows()[:count])
 
     def years(self):
-        """The years that have entries, newest first, for the year filter, in one query."""
+        """The years that have entries, newest first, for the year filter, in one query: Solar
+        Hijri years on Persian pages, Gregorian years elsewhere."""
+        if uses_solar_years():
+            return self._solar_years()
         year = ExtractYear("date")
         developments = self._developments().order_by().annotate(year=year).values_list("year")
         updates = self._updates().order_by().annotate(year=year).values_list("year")
         rows = developments.union(updates).order_by("-year")
         return [row[0] for row in rows if row[0] is not None]
+
+    def _solar_years(self):
+        """A Gregorian year holds the end of one Solar Hijri year and the start of the next (at
+        Nowruz): its first and last dates say which of the two have entries, so the query
+        returns a row or two per Gregorian year, not one per entry."""
+        year = ExtractYear("date")
+        sides = [
+            queryset.order_by()
+            .annotate(year=year)
+            .values("year")
+            .annotate(first=Min("date"), last=Max("date"))
+            .values_list("first", "last")
+            for queryset in (self._developments(), self._updates())
+        ]
+        years = set()
+        for first, last in sides[0].union(sides[1], all=True):
+            if first is not None:
+                years.update({solar_year(first), solar_year(last)})
+        return sorted(years, reverse=True)

@@ -65,6 +65,21 @@ def test_content_page_renders_every_block(client, body_page):
     ]
 
 
+def test_a_persian_page_gives_a_documents_size_in_persian_digits_and_words(
+    client, home_page, body_page
+):
+    from tests.builders import translate
+
+    translate(home_page, "fa")
+    translate(body_page, "fa")
+
+    meta = parse(client.get("/fa/family-contact/")).select_one(".document-meta")
+
+    assert meta.get_text() == "(PDF، ۱۲۰ کیلوبایت)"
+    # The Latin type is isolated, so the comma and the size keep their places right to left.
+    assert str(meta.bdi) == "<bdi>PDF</bdi>"
+
+
 def test_images_are_responsive_with_dimensions_and_alt_text(client, body_page):
     image = parse(client.get("/family-contact/")).select_one("main figure picture img")
 

@@ -24,15 +24,16 @@ def test_english_dates_say_what_is_known(date, precision, shown):
     [
         # A day: the Solar Hijri day, with the Gregorian day beside it.
         (JULY_17, DAY, "۲۶ تیر ۱۳۸۲ (۱۷ ژوئیه ۲۰۰۳)"),
-        # A Gregorian month runs across two Solar Hijri months: both are named, no day.
-        (datetime.date(2003, 5, 1), MONTH, "مه ۲۰۰۳ (اردیبهشت–خرداد ۱۳۸۲)"),
+        # A Gregorian month runs across two Solar Hijri months: both are named first, no day,
+        # the Gregorian month in brackets, the same order as a day.
+        (datetime.date(2003, 5, 1), MONTH, "اردیبهشت–خرداد ۱۳۸۲ (مه ۲۰۰۳)"),
         # ... and across two Solar Hijri years in March.
-        (datetime.date(2003, 3, 1), MONTH, "مارس ۲۰۰۳ (اسفند ۱۳۸۱–فروردین ۱۳۸۲)"),
+        (datetime.date(2003, 3, 1), MONTH, "اسفند ۱۳۸۱–فروردین ۱۳۸۲ (مارس ۲۰۰۳)"),
         # A Gregorian year runs across two Solar Hijri years.
-        (datetime.date(2003, 1, 1), YEAR, "۲۰۰۳ (۱۳۸۱–۱۳۸۲)"),
+        (datetime.date(2003, 1, 1), YEAR, "۱۳۸۱–۱۳۸۲ (۲۰۰۳)"),
     ],
 )
-def test_persian_dates_are_in_persian_digits_and_never_more_precise(date, precision, shown):
+def test_persian_dates_put_the_solar_hijri_date_first_at_every_precision(date, precision, shown):
     with translation.override("fa"):
         assert display_date(date, precision) == shown
 

@@ -100,8 +100,8 @@ def test_demo_content_has_the_family_contact_campaign_in_persian(client, demo_si
     assert dates == [
         "۲ مرداد ۱۳۸۲ (۲۴ ژوئیه ۲۰۰۳)",
         "۲۶ تیر ۱۳۸۲ (۱۷ ژوئیه ۲۰۰۳)",
-        "مه ۲۰۰۳ (اردیبهشت–خرداد ۱۳۸۲)",
-        "اکتبر ۲۰۰۲ (مهر–آبان ۱۳۸۱)",
+        "اردیبهشت–خرداد ۱۳۸۲ (مه ۲۰۰۳)",
+        "مهر–آبان ۱۳۸۱ (اکتبر ۲۰۰۲)",
     ]
     home = parse(client.get("/fa/"))
     assert links(home.select_one("ul.cards")) == [

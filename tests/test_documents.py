@@ -83,3 +83,24 @@ def test_make_run_serves_uploads_but_never_a_documents_file_directly(client, pri
     assert private_document.file.name.startswith("documents/")
     assert direct.status_code == 404
     assert image_file.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("size", "english", "persian"),
+    [
+        (500, "PDF, 500 bytes", "PDF، ۵۰۰ بایت"),
+        (120 * 1024, "PDF, 120 KB", "PDF، ۱۲۰ کیلوبایت"),
+        (3 * 1024 * 1024 // 2, "PDF, 1.5 MB", "PDF، ۱٫۵ مگابایت"),
+    ],
+)
+def test_a_documents_size_is_in_the_pages_digits_units_and_punctuation(size, english, persian):
+    from django.utils import translation
+
+    from base.templatetags.document_tags import file_description
+
+    document = make_document(size=size)
+
+    with translation.override("en"):
+        assert file_description(document) == english
+    with translation.override("fa"):
+        assert file_description(document) == persian

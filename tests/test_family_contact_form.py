@@ -136,6 +136,23 @@ def test_persian_digits_in_the_year_are_stored_as_a_western_year(client, form_pa
     assert ContactRequest.objects.get().relative_year == "1998"
 
 
+@pytest.mark.parametrize("typed", ["1382", "۱۳۸۲"])
+def test_a_persian_calendar_year_is_kept_with_the_western_years_it_spans(client, form_page, typed):
+    response = send(client, URL, relative_year=typed)
+
+    assert response.status_code == 303
+    assert ContactRequest.objects.get().relative_year == "1382 (2003–2004)"
+
+
+def test_the_form_shown_again_says_how_it_read_a_persian_calendar_year(client, form_page):
+    response = send(client, URL, requester_name="", relative_year="1377")
+
+    assert response.status_code == 400
+    assert kept_answers(response)["relative_year"] == "1377"
+    hint = parse(response).select_one("#id_relative_year_helptext").get_text()
+    assert hint == "Read as 1377 in the Persian calendar: 1998–1999 in the Western calendar."
+
+
 # Each mistake gets its own message; nothing typed is lost
 
 
@@ -148,7 +165,7 @@ def test_persian_digits_in_the_year_are_stored_as_a_western_year(client, form_pa
         ({"email": "maryam.example.com"}, "id_email", "Enter an e-mail address in the form"),
         ({"relative_year": "98"}, "id_relative_year", "Enter a year as four digits"),
         ({"relative_year": "1900"}, "id_relative_year", "Enter a year between 1950 and"),
-        ({"relative_year": "1377"}, "id_relative_year", "it is 1998 or 1999"),
+        ({"relative_year": "1300"}, "id_relative_year", "or between 1329 and"),
         ({"consent_contact": None}, "id_consent_contact", "Tick this box"),
         ({"message": "x" * 5001}, "id_message", "Shorten this to at most 5000 characters"),
         ({"phone": "call me"}, "id_phone", "Enter a telephone number in digits"),
@@ -580,6 +597,15 @@ def test_the_persian_form_has_persian_labels_and_errors(client, persian_form_pag
     assert response.status_code == 400
     assert errors(response)["id_requester_name"] == "خطا: نام خود را بنویسید."
     assert "۱۹۵۰" in errors(response)["id_relative_year"]
+
+
+def test_the_persian_form_says_in_persian_digits_how_it_read_a_persian_year(
+    client, persian_form_page
+):
+    response = send(client, PERSIAN_URL, requester_name="", relative_year="۱۳۷۷")
+
+    hint = parse(response).select_one("#id_relative_year_helptext").get_text()
+    assert hint == "سال خورشیدی ۱۳۷۷ خوانده شد، یعنی ۱۹۹۸–۱۹۹۹ میلادی."
 
 
 def test_a_request_from_the_persian_form_is_stored_as_persian(client, persian_form_page):

@@ -228,3 +228,113 @@ def test_a_development_links_to_its_document_or_address(client, timeline_page):
     assert links(parse(client.get("/timeline/")).select_one(".timeline-entry h3")) == [
         ("https://example.org/report", "External")
     ]
+
+
+@pytest.fixture
+def persian_timeline(home_page, timeline_page):
+    from tests.builders import translate
+
+    translate(home_page, "fa")
+    return translate(timeline_page, "fa")
+
+
+def make_persian_development(headline, date, **fields):
+    from wagtail.models import Locale
+
+    return make_development(
+        headline, date=date, locale=Locale.objects.get(language_code="fa"), **fields
+    )
+
+
+def test_the_persian_timeline_files_entries_under_solar_hijri_years_in_persian_digits(
+    client, persian_timeline
+):
+    make_persian_development("Nowruz 1383", datetime.date(2004, 3, 20))
+    make_persian_development("Last day of 1382", datetime.date(2004, 3, 19))
+    make_persian_development("Nowruz 1382", datetime.date(2003, 3, 21))
+    make_persian_development("Eve of Nowruz", datetime.date(2003, 3, 20))
+    # Stored as 1 January 2003 (11 Dey 1381), shown as "۱۳۸۱–۱۳۸۲ (۲۰۰۳)": filed under 1381,
+    # where its span begins (base.dates.filing_year).
+    make_persian_development("Year only", datetime.date(2003, 5, 5), precision=Precision.YEAR)
+    make_persian_development("Autumn", datetime.date(2002, 10, 1))
+
+    page = parse(client.get("/fa/timeline/"))
+
+    sections = {
+        s.h2.get_text(): [h.get_text(strip=True) for h in s.select("h3")]
+        for s in page.select(".timeline-year")
+    }
+    assert sections == {
+        "۱۳۸۳": ["Nowruz 1383"],
+        "۱۳۸۲": ["Last day of 1382", "Nowruz 1382"],
+        "۱۳۸۱": ["Eve of Nowruz", "Year only", "Autumn"],
+    }
+    options = page.select("#filter-year option")[1:]
+    assert [(o["value"], o.get_text()) for o in options] == [
+        ("1383", "۱۳۸۳"),
+        ("1382", "۱۳۸۲"),
+        ("1381", "۱۳۸۱"),
+    ]
+
+
+def test_the_persian_year_filter_takes_a_solar_hijri_year(client, persian_timeline):
+    make_persian_development("Nowruz 1383", datetime.date(2004, 3, 20))
+    make_persian_development("Last day of 1382", datetime.date(2004, 3, 19))
+    make_persian_development("Nowruz 1382", datetime.date(2003, 3, 21))
+    make_persian_development("Eve of Nowruz", datetime.date(2003, 3, 20))
+
+    filtered = parse(client.get("/fa/timeline/", {"year": "1382"}))
+
+    assert [h.get_text(strip=True) for h in filtered.select(".timeline-entry h3")] == [
+        "Last day of 1382",
+        "Nowruz 1382",
+    ]
+    assert filtered.select_one("#filter-year option[selected]").get_text() == "۱۳۸۲"
+    # English pages keep Gregorian years.
+    make_development("English", date=datetime.date(2003, 3, 20))
+    assert headlines(client.get("/timeline/", {"year": "2003"})) == ["English"]
+
+
+@pytest.mark.parametrize(
+    ("year", "status"),
+    [("abc", 404), ("۱۳۸۲", 404), ("0", 404), ("9377", 404), ("9376", 200), ("2003", 200)],
+)
+def test_bad_persian_years_answer_404_never_500(client, persian_timeline, year, status):
+    make_persian_development("Baghdad", datetime.date(2003, 7, 17))
+
+    assert client.get("/fa/timeline/", {"year": year}).status_code == status
+
+
+def test_the_persian_campaign_timeline_has_solar_hijri_years_too(client, campaign):
+    from tests.builders import translate
+
+    translate(campaign.get_parent().get_parent(), "fa")
+    translate(campaign.get_parent(), "fa")
+    persian = translate(campaign, "fa")
+    make_update(persian, "Nowruz", date=datetime.date(2003, 3, 21))
+
+    page = parse(client.get(f"{persian.url}timeline/"))
+
+    assert [h.get_text() for h in page.select(".timeline-year h2")] == ["۱۳۸۲"]
+    assert [o.get_text() for o in page.select("#filter-year option")][1:] == ["۱۳۸۲"]
+
+
+def test_the_persian_year_list_costs_the_same_queries_however_many_years(client, persian_timeline):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        client.get("/fa/timeline/")  # the site data, built once
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/fa/timeline/", {"year": "1382"}).status_code == 200
+        return len(captured)
+
+    make_persian_development("One", datetime.date(2003, 7, 17))
+    few = queries()
+    for year in range(1990, 2020):
+        make_persian_development(f"March {year}", datetime.date(year, 3, 1))
+        make_persian_development(f"April {year}", datetime.date(year, 4, 1))
+
+    assert queries() == few
+    page = parse(client.get("/fa/timeline/"))
+    assert len(page.select("#filter-year option")) == 1 + 31  # 1368 to 1398

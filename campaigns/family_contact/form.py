@@ -36,7 +36,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from base.dates import persian_digits
+from base.dates import persian_digits, solar_year, solar_year_days
 
 from .models import ContactRequest
 
@@ -47,6 +47,8 @@ SIGNER_SALT = "campaigns.family_contact.started"
 RATE_KEY_PREFIX = "family-contact:rate:"
 USED_KEY_PREFIX = "family-contact:used:"
 EARLIEST_YEAR = 1950
+# Families in Iran count years in the Solar Hijri calendar: 1329 began at Nowruz 1950.
+EARLIEST_SOLAR_YEAR = EARLIEST_YEAR - 621
 # Persian and Arabic-Indic digits, as phones and keyboards type them, read as 0-9.
 ASCII_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 PHONE = re.compile(r"^\+?[0-9 ().\-]+$")
@@ -196,7 +198,10 @@ class RequestForm(forms.Form):
     )
     relative_year = forms.CharField(
         label=_("Year they joined, or you were last in contact (roughly)"),
-        help_text=_("A year in the Western (Gregorian) calendar, for example 1998."),
+        help_text=_(
+            "A year in the Western (Gregorian) calendar, for example 1998, or in the Persian "
+            "calendar, for example 1377."
+        ),
         required=False,
         max_length=10,
     )
@@ -277,33 +282,46 @@ class RequestForm(forms.Form):
         return phone
 
     def clean_relative_year(self):
+        """A Western year, or a year of the Persian (Solar Hijri) calendar, which families in
+        Iran count in: the two ranges never meet (1329 to about 1405, 1950 to about 2026). A
+        Persian year is kept as typed, with the Western years it spans beside it for the
+        caseworkers ("1382 (2003–2004)"), and the field's hint says how it was read, for when
+        the form is shown again."""
         text = self.cleaned_data["relative_year"].translate(ASCII_DIGITS).strip()
         if not text:
             return ""
-        this_year = timezone.localdate().year
+        today = timezone.localdate()
+        bounds = {
+            "earliest": local_digits(EARLIEST_YEAR),
+            "latest": local_digits(today.year),
+            "earliest_solar": local_digits(EARLIEST_SOLAR_YEAR),
+            "latest_solar": local_digits(solar_year(today)),
+        }
         if not re.fullmatch(r"[0-9]{4}", text):
             raise forms.ValidationError(
-                _("Enter a year as four digits, between %(earliest)s and %(latest)s."),
-                params={"earliest": local_digits(EARLIEST_YEAR), "latest": local_digits(this_year)},
+                _(
+                    "Enter a year as four digits, between %(earliest)s and %(latest)s, or "
+                    "between %(earliest_solar)s and %(latest_solar)s in the Persian calendar."
+                ),
+                params=bounds,
             )
         year = int(text)
-        # A Solar Hijri year (1329 is 1950): say which Western years it spans.
-        if EARLIEST_YEAR - 621 <= year <= this_year - 621:
+        if EARLIEST_SOLAR_YEAR <= year <= solar_year(today):
+            first, last = solar_year_days(year)
+            span = f"{first.year}–{last.year}"
+            read_as = _(
+                "Read as %(year)s in the Persian calendar: %(span)s in the Western calendar."
+            ) % {"year": local_digits(year), "span": local_digits(span)}
+            # The bound field copied the hint when cleaning began.
+            self.fields["relative_year"].help_text = self["relative_year"].help_text = read_as
+            return f"{year} ({span})"
+        if not EARLIEST_YEAR <= year <= today.year:
             raise forms.ValidationError(
                 _(
-                    "%(year)s looks like a year of the Persian calendar: in the Western calendar "
-                    "it is %(first)s or %(second)s. Enter the Western year."
+                    "Enter a year between %(earliest)s and %(latest)s, or between "
+                    "%(earliest_solar)s and %(latest_solar)s in the Persian calendar."
                 ),
-                params={
-                    "year": local_digits(year),
-                    "first": local_digits(year + 621),
-                    "second": local_digits(year + 622),
-                },
-            )
-        if not EARLIEST_YEAR <= year <= this_year:
-            raise forms.ValidationError(
-                _("Enter a year between %(earliest)s and %(latest)s."),
-                params={"earliest": local_digits(EARLIEST_YEAR), "latest": local_digits(this_year)},
+                params=bounds,
             )
         return text
 

@@ -22,6 +22,7 @@ from wagtail.models import (
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
+from base.dates import SOLAR_YEARS, uses_solar_years
 from base.models import SUMMARY_LENGTH, SitePage
 
 # Links readers follow must be web addresses (not ftp: or the like).
@@ -83,11 +84,13 @@ class SectionPage(SitePage):
 
 
 def year_filter(request):
-    """The ?year= filter: absent, or a year; anything else is not a page of ours."""
+    """The ?year= filter: absent, or a year (Solar Hijri on Persian pages, as their headings and
+    the filter's own links are); anything else is not a page of ours."""
     raw = request.GET.get("year")
     if not raw:
         return None
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 9999:
+    years = SOLAR_YEARS if uses_solar_years() else range(1, 10000)
+    if not raw.isascii() or not raw.isdigit() or int(raw) not in years:
         raise Http404("No such year")
     return int(raw)
 
