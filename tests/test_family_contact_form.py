@@ -18,7 +18,13 @@ from django.test import Client, RequestFactory
 from campaigns.family_contact import form as contact_form
 from campaigns.family_contact import views as contact_views
 from campaigns.models import ContactRequest, FamilyContactPage
-from tests.builders import make_campaign, make_campaign_index, publish, translate
+from tests.builders import (
+    make_campaign,
+    make_campaign_index,
+    publish,
+    set_site_settings,
+    translate,
+)
 from tests.html import parse
 
 pytestmark = pytest.mark.django_db
@@ -622,3 +628,17 @@ def test_a_form_refused_for_its_security_token_says_how_to_send_it_again(db):
 
     assert response.status_code == 403
     assert "فرم شما فرستاده نشد" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", [URL, PERSIAN_URL], ids=["en", "fa"])
+def test_the_consent_to_be_contacted_names_the_organisation_that_runs_the_site(
+    client, persian_form_page, url
+):
+    set_site_settings(organisation_name="Iran-Interlink <Test>")
+
+    label = parse(client.get(url)).select_one("label[for=id_consent_contact]")
+
+    # By name: around this form, "the organisation" can mean the Mojahedin.
+    assert "Iran-Interlink <Test>" in label.get_text()
+    assert label.select("script, test") == []
+    assert "organisation" not in label.get_text().lower()

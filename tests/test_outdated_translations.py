@@ -91,7 +91,7 @@ def test_a_draft_of_the_original_does_not_make_the_translation_out_of_date(clien
 @pytest.fixture
 def persian_appeal(aims, home_page):
     index = make_appeal_index(home_page)
-    translate(index, "fa", title="درخواست‌ها", slug="appeals-fa")
+    translate(index, "fa", title="فراخوان‌ها", slug="appeals-fa")
     appeal = make_appeal()
     return appeal, translate_snippet(appeal, "fa", title="به گزارشگر ویژه سازمان ملل بنویسید")
 

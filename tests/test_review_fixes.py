@@ -117,8 +117,8 @@ def test_a_closed_persian_appeal_answers_in_persian(client, home_page):
     make_appeal_index(home_page)
     translate(home_page, "fa", title="خانه")
     appeal = make_appeal(
-        "درخواست",
-        slug="darkhast",
+        "فراخوان",
+        slug="farakhan",
         locale=Locale.objects.get(language_code="fa"),
         closes_on=datetime.date(2004, 1, 1),
     )

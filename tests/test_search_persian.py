@@ -149,7 +149,7 @@ def test_persian_appeals_and_developments_are_found_however_their_words_were_typ
     client, persian_home, home_page
 ):
     fa = Locale.objects.get(language_code="fa")
-    translate(make_appeal_index(home_page), "fa", title="درخواست")
+    translate(make_appeal_index(home_page), "fa", title="فراخوان‌ها")
     make_appeal(
         "نامه به گزارشگر ويژه",
         slug="letter",

@@ -222,7 +222,9 @@ class RequestForm(forms.Form):
         required=False,
     )
     consent_contact = forms.BooleanField(
-        label=_("I agree that the organisation may contact me about this request"),
+        # Named by name_organisation(): around this form "the organisation" can mean the
+        # Mojahedin, and a frightened relative must not read this as consent to hear from them.
+        label=_("I agree that the people who run this site may contact me about this request"),
         help_text=_("We cannot act on a request without a way to reply to you."),
         error_messages={
             "required": _("Tick this box so that we can contact you: we cannot act without it.")
@@ -271,6 +273,13 @@ class RequestForm(forms.Form):
         self.fields["website"].widget.attrs["tabindex"] = "-1"
         # The server says when a message is too long; a browser would cut a pasted one short.
         self.fields["message"].widget.attrs.pop("maxlength", None)
+
+    def name_organisation(self, name):
+        """The consent to be contacted names who would contact the family: the organisation
+        that runs this site, by its name in the site settings."""
+        self.fields["consent_contact"].label = _(
+            "I agree that %(organisation)s, who run this site, may contact me about this request"
+        ) % {"organisation": name}
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].translate(ASCII_DIGITS).strip()

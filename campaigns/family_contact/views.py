@@ -33,6 +33,7 @@ def _private(response, index=True):
 
 
 def _render(page, request, form, status=200, refused_for_rate=False):
+    form.name_organisation(site_settings_model().for_request(request).name)
     started = form.data.get("started") if form.is_bound else None
     if seconds_since_start(started) is None or refused_for_rate or form.timing_refused():
         # A fresh start time, so that sending again works; every answer stays as typed.
