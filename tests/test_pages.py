@@ -103,7 +103,10 @@ def test_footer_shows_the_organisations_details(client, home_page):
     footer = parse(client.get("/")).footer
 
     assert "Families first." in footer.get_text()
-    assert footer.address.p.decode_contents() == "PO Box 1<br/>London &lt;W1&gt;"
+    # Each line of the address takes its own direction (a Latin address on a Persian page).
+    assert footer.address.p.decode_contents() == (
+        '<span dir="auto">PO Box 1</span><br/><span dir="auto">London &lt;W1&gt;</span>'
+    )
     assert links(footer) == [
         ("mailto:office@example.org", "office@example.org"),
         ("https://social.example/@org", "Mastodon"),
