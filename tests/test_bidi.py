@@ -23,6 +23,11 @@ from tests.html import parse
         ("AT&amp;T و O&#x27;Brien", "<bdi>AT&amp;T</bdi> و <bdi>O&#x27;Brien</bdi>"),
         ("&quot;کارزار&quot; &amp; دیگر", "&quot;کارزار&quot; &amp; دیگر"),
         ("UN 2003 و ۱۳۸۲", "<bdi>UN 2003</bdi> و ۱۳۸۲"),
+        # An e-mail address is one run, in its own order.
+        (
+            "به نشانی contact@iran-interlink.example بنویسید.",
+            "به نشانی <bdi>contact@iran-interlink.example</bdi> بنویسید.",
+        ),
     ],
 )
 def test_latin_runs_in_persian_text_are_isolated(html, isolated):

@@ -1,8 +1,11 @@
 """The demo site as readers and editors meet it, in English and Persian, built once for the module
 (tests/test_load_demo_content.py runs the command itself)."""
 
+import json
+import re
+
 import pytest
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from advocacy.models import ContentPage, FAQPage, HomePage
 from campaigns.models import Appeal
@@ -36,6 +39,7 @@ def test_demo_content_builds_the_organisations_pages_in_the_main_navigation(clie
         ("/appeals/", "Appeals"),
         ("/our-point-of-view/", "Our point of view"),
         ("/faq/", "Frequently asked questions"),
+        ("/about/", "About and contact"),
     ]
     aims = parse(client.get("/aims/"))
     assert len(links(aims.select_one("nav.contents-bar"))) == 4
@@ -109,10 +113,110 @@ def test_demo_content_has_the_family_contact_campaign_in_persian(client, demo_si
     ]
     assert links(home.select_one("nav.site-nav")) == [
         ("/fa/", "خانه"),
+        ("/fa/aims/", "اهداف"),
         ("/fa/campaigns/", "کارزارها"),
         ("/fa/timeline/", "گاه‌شمار"),
         ("/fa/appeals/", "فراخوان‌ها"),
+        ("/fa/our-point-of-view/", "دیدگاه ما"),
+        ("/fa/faq/", "پرسش‌های رایج"),
+        ("/fa/about/", "دربارهٔ ما و تماس با ما"),
     ]
+
+
+PERSIAN_LETTERS = re.compile(r"[\u0600-\u06ff]")
+LATIN_LETTERS = re.compile(r"[A-Za-z]")
+
+
+def reads_as_persian(text):
+    """Persian letters, and no Latin ones but in names and acronyms (ICRC, Tor Browser): many
+    more Persian letters than Latin."""
+    return len(PERSIAN_LETTERS.findall(text)) > 10 * len(LATIN_LETTERS.findall(text))
+
+
+def test_every_english_demo_page_has_a_live_persian_translation_at_its_persian_address(
+    client, demo_site
+):
+    persian = Locale.objects.get(language_code="fa")
+    english = Page.objects.filter(locale__language_code="en", live=True, depth__gt=1)
+
+    assert english.count() >= 12  # home, aims, campaigns and below, faq, privacy, about …
+    for page in english.specific():
+        translation = page.get_translation_or_none(persian)
+        assert translation is not None and translation.live, page.url
+        assert translation.url == "/fa" + page.url
+        response = client.get(translation.url)
+        assert response.status_code == 200, translation.url
+        assert parse(response).html["lang"] == "fa"
+
+
+def test_the_persian_menu_lists_the_same_pages_as_the_english_one(client, demo_site):
+    english = links(parse(client.get("/")).select_one("nav.site-nav"))
+    persian = links(parse(client.get("/fa/")).select_one("nav.site-nav"))
+
+    assert len(persian) == len(english) == 8
+    assert [href for href, _text in persian] == ["/fa" + href for href, _text in english]
+
+
+def test_the_persian_pages_keep_the_english_section_anchors(client, demo_site):
+    for path in ["/aims/", "/our-point-of-view/", "/privacy/", "/about/", "/faq/"]:
+        english = parse(client.get(path)).select("main h2[id]")
+        persian = parse(client.get("/fa" + path)).select("main h2[id]")
+
+        assert [h2["id"] for h2 in persian] == [h2["id"] for h2 in english], path
+        assert all(reads_as_persian(h2.get_text()) for h2 in persian), path
+
+
+def test_the_persian_privacy_page_tells_readers_in_persian_how_to_read_safely(client, demo_site):
+    page = parse(client.get("/fa/privacy/"))
+    section = page.select_one("section[aria-labelledby=reading-safely]")
+    text = section.get_text(" ", strip=True)
+
+    assert ("#reading-safely", "خواندن امن") in links(page.select_one("nav.contents-bar"))
+    assert reads_as_persian(text)
+    assert "Tor Browser" in text
+    assert "«ایمن‌ترین»" in text  # its safest setting, with scripts off
+    assert "کوکی نمی‌گذارد" in text
+    assert "onion" in text
+
+
+def test_the_persian_faq_gives_search_engines_its_questions_in_persian(client, demo_site):
+    def questions(path):
+        script = parse(client.get(path)).select_one('script[type="application/ld+json"]')
+        return json.loads(script.string)["mainEntity"]
+
+    english, persian = questions("/faq/"), questions("/fa/faq/")
+
+    assert len(persian) == len(english) == 3
+    for question in persian:
+        assert reads_as_persian(question["name"]), question["name"]
+        assert reads_as_persian(question["acceptedAnswer"]["text"])
+    assert persian[0]["name"] == "موضع ایران اینترلینک دربارهٔ حکومت ایران چیست؟"
+
+
+def test_the_about_page_says_who_runs_the_site_and_how_to_write_safely_in_both_languages(
+    client, demo_site
+):
+    english = parse(client.get("/about/"))
+    persian = parse(client.get("/fa/about/"))
+
+    assert english.h1.get_text() == "About and contact"
+    assert persian.h1.get_text() == "دربارهٔ ما و تماس با ما"
+    assert "Iran-Interlink" in english.main.get_text()
+    assert "ایران اینترلینک" in persian.main.get_text()
+    for page, prefix in [(english, ""), (persian, "/fa")]:
+        main = links(page.main)
+        assert ("mailto:contact@iran-interlink.example", "contact@iran-interlink.example") in main
+        # Requests about a relative go to the form, in the reader's language.
+        assert any(href == prefix + "/campaigns/family-contact/ask-for-news/" for href, _ in main)
+        assert any(href == prefix + "/privacy/" for href, _ in main)
+        assert [h2["id"] for h2 in page.select("main h2[id]")] == [
+            "who-runs-this-site",
+            "how-to-reach-us",
+            "writing-safely",
+            "your-messages",
+        ]
+    assert "not encrypted end to end" in english.main.get_text()
+    assert "رمزگذاری سرتاسری ندارد" in persian.main.get_text()
 
 
 def test_no_persian_demo_page_reads_as_out_of_date(client, django_user_model, demo_site):

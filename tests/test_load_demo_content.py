@@ -40,7 +40,11 @@ def test_running_load_demo_content_twice_leaves_the_same_pages():
         1,
     )
     assert FeaturedCampaign.objects.count() == 2  # the Persian home keeps the English choice
-    assert ContentPage.objects.filter(slug="aims").count() == 1
+    # One of each page in each language: English, and its Persian translation.
+    assert sorted(
+        ContentPage.objects.filter(slug="aims").values_list("locale__language_code", flat=True)
+    ) == ["en", "fa"]
+    assert ContentPage.objects.filter(slug="about").count() == 2
 
 
 def test_running_it_again_keeps_editors_changes():
@@ -51,16 +55,21 @@ def test_running_it_again_keeps_editors_changes():
     site_settings = SiteSettings.objects.get()
     site_settings.tagline = "An editor's tagline"
     site_settings.save()
+    privacy_fa = ContentPage.objects.get(slug="privacy", locale__language_code="fa")
+    privacy_fa.title = "حریم خصوصی شما"
+    privacy_fa.save_revision().publish()
 
     load()
 
     assert HomePage.objects.get(pk=home.pk).title == "Renamed by an editor"
+    assert ContentPage.objects.get(pk=privacy_fa.pk).title == "حریم خصوصی شما"
     assert SiteSettings.objects.get().tagline == "An editor's tagline"
 
 
 def test_if_empty_loads_nothing_once_the_site_has_content():
     load("--if-empty")
-    ContentPage.objects.get(slug="aims").delete()
+    for page in ContentPage.objects.filter(slug="aims"):  # in English and in Persian
+        page.delete()
 
     load("--if-empty")
 

@@ -21,7 +21,14 @@ PUBLIC_PATHS = [
     "/search/",
     "/sitemap.xml",
     "/robots.txt",
+    "/privacy/",
+    "/about/",
     "/fa/",
+    "/fa/aims/",
+    "/fa/our-point-of-view/",
+    "/fa/faq/",
+    "/fa/privacy/",
+    "/fa/about/",
     "/no-such-page/",
 ]
 

@@ -98,7 +98,8 @@ def _add_what_the_demo_lacks():
         page=members, restriction_type=PageViewRestriction.PASSWORD, password="secret"
     )
     PageViewRestriction.objects.create(page=members_fa, restriction_type=PageViewRestriction.LOGIN)
-    draft = Page.objects.get(url_path="/home/faq/").specific.copy_for_translation(persian)
+    notes = make_content_page(home, "Notes", show_in_menus=False)
+    draft = notes.copy_for_translation(persian)
     assert not draft.live
     press = make_content_page(home, "Press", show_in_menus=False)
     translate(press, "fa", title="مطبوعات")
@@ -387,7 +388,7 @@ def test_every_public_address_answers_the_same_with_the_site_data_as_with_wagtai
     # The additions are there to be seen: a password, a login, a draft.
     assert b'name="password"' in shortcut[Fetch("/members/minutes/")].body
     assert "/fa/_util/login/" in shortcut[Fetch("/fa/members/")].headers["location"]
-    assert shortcut[Fetch("/fa/faq/")].status == 404
+    assert shortcut[Fetch("/fa/notes/")].status == 404
 
 
 def test_every_host_and_port_reaches_the_same_site_and_pages(demo_site, settings):

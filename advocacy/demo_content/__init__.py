@@ -7,9 +7,11 @@ changes what is already there, so running it again duplicates nothing and keeps 
 from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
 
+from campaigns.models import FamilyContactPage
+
 from ..models import ContentPage, FAQPage, HomePage, SiteSettings
 from . import campaigns as campaigns_demo_content
-from . import campaigns_fa
+from . import campaigns_fa, pages_fa
 
 ORGANISATION = {
     "organisation_name": "Iran-Interlink",
@@ -247,8 +249,70 @@ PRIVACY = {
             "paragraph",
             "<p>If reading about the Mojahedin-e Khalq could put you at risk, read this site in "
             "Tor Browser, which hides from the site and from your network who you are and what "
-            "you read. Every page here works in its safest setting, with scripts turned "
-            "off.</p>",
+            "you read. Where Tor is blocked, as it often is in Iran, Tor Browser can connect "
+            "through a bridge such as Snowflake, which comes with it.</p>"
+            "<ul>"
+            "<li>Set Tor Browser's security level to Safest. Scripts are then turned off, and "
+            "every page of this site still works without them.</li>"
+            "<li>This site sets no cookies for its readers and loads nothing from any other "
+            "site. Other browsers still keep the pages you read in their history; Tor Browser "
+            "forgets them when you close it.</li>"
+            "<li>This site has no mirror and no onion address yet. If it has one later, this "
+            "page will give it; do not trust a copy of the site that this page does not "
+            "name.</li>"
+            "</ul>",
+        ),
+    ],
+}
+
+# The %(…)s placeholders are filled in by load(): the contact address from the site settings,
+# and the ids of the pages the text links to (a Persian reader follows them to the Persian
+# pages).
+ABOUT = {
+    "title": "About and contact",
+    "slug": "about",
+    "intro": "Who runs this site, how to reach us safely, and what we do with your messages.",
+    "body": [
+        ("heading", {"text": "Who runs this site", "anchor": "who-runs-this-site"}),
+        (
+            "paragraph",
+            "<p>This site is run by Iran-Interlink, a point of contact for the families and "
+            "friends of members of the Mojahedin-e Khalq, and for those who leave it. We help "
+            "former members to find safety and build their lives again, we bring them back "
+            "together with their families where both sides want it, and we campaign for every "
+            "family's right to see and speak to relatives who are still members.</p>",
+        ),
+        ("heading", {"text": "How to reach us", "anchor": "how-to-reach-us"}),
+        (
+            "paragraph",
+            '<p>Write to us at <a href="mailto:%(contact_email)s">%(contact_email)s</a>.</p>'
+            "<p>If you are asking for news of a relative, please use the "
+            '<a linktype="page" id="%(family_contact_form)s">family contact form</a> '
+            "instead: what you send on it is stored encrypted and read only by our "
+            "caseworkers.</p>",
+        ),
+        ("heading", {"text": "Writing to us safely", "anchor": "writing-safely"}),
+        (
+            "paragraph",
+            "<ul>"
+            "<li>If being in touch with us could put you at risk, write from an address that "
+            "does not identify you: not in your name, and not linked to your phone number or "
+            "your other accounts.</li>"
+            "<li>E-mail is not encrypted end to end: it can be read on its way, and by the "
+            "companies that carry your mail and ours.</li>"
+            "<li>Do not give the names of relatives in Iran unless we need them to help "
+            "you.</li>"
+            "<li>For a request about a relative, use the family contact form, which is stored "
+            "encrypted.</li>"
+            "</ul>",
+        ),
+        ("heading", {"text": "What we do with your messages", "anchor": "your-messages"}),
+        (
+            "paragraph",
+            "<p>Your messages are read only by Iran-Interlink's staff. We pass them to no one "
+            "without your agreement, and we delete them once we no longer need them to answer "
+            "or help you. What the site itself keeps about its readers is on the "
+            '<a linktype="page" id="%(privacy)s">privacy</a> page.</p>',
         ),
     ],
 }
@@ -325,6 +389,14 @@ def _body(blocks):
     return [(kind, RichText(value) if kind == "paragraph" else value) for kind, value in blocks]
 
 
+def _filled(content, values):
+    """content with the %(…)s placeholders of its paragraphs replaced by values."""
+    body = [
+        (kind, value % values if kind == "paragraph" else value) for kind, value in content["body"]
+    ]
+    return {**content, "body": body}
+
+
 def _content_page(parent, content, log, show_in_menus=True):
     """Returns the page and whether it was created now."""
     page = ContentPage(
@@ -337,18 +409,45 @@ def _content_page(parent, content, log, show_in_menus=True):
     return _child_page(parent, page, log)
 
 
+def _content_fields(content):
+    """A content page's translated fields; its slug, and so its address, stay the English."""
+    return {"title": content["title"], "intro": content["intro"], "body": _body(content["body"])}
+
+
+def _questions(questions):
+    return [
+        ("question", {**question, "answer": RichText(question["answer"])}) for question in questions
+    ]
+
+
 def _faq_page(parent, content, log):
     page = FAQPage(
         title=content["title"],
         slug=content["slug"],
         intro=content["intro"],
-        questions=[
-            ("question", {**question, "answer": RichText(question["answer"])})
-            for question in content["questions"]
-        ],
+        questions=_questions(content["questions"]),
         show_in_menus=True,
     )
     return _child_page(parent, page, log)[0]
+
+
+def _faq_fields(content):
+    return {
+        "title": content["title"],
+        "intro": content["intro"],
+        "questions": _questions(content["questions"]),
+    }
+
+
+def _about_values(site, home, privacy):
+    """What the placeholders of the About page stand for: the address readers write to, and
+    the English pages it links to (the rich text shows Persian readers the Persian ones)."""
+    form = FamilyContactPage.objects.filter(locale=home.locale).first()
+    return {
+        "contact_email": SiteSettings.for_site(site).contact_email or ORGANISATION["contact_email"],
+        "family_contact_form": form.pk if form else "",
+        "privacy": privacy.pk,
+    }
 
 
 def has_content():
@@ -362,18 +461,27 @@ def load(log=print):
     _site_settings(site, log)
     aims, _created = _content_page(home, AIMS, log)
     campaigns_demo_content.load(home, _child_page, _publish, log)
-    _content_page(home, POINT_OF_VIEW, log)
-    _faq_page(home, FAQ, log)
+    point_of_view, _created = _content_page(home, POINT_OF_VIEW, log)
+    faq = _faq_page(home, FAQ, log)
     privacy, privacy_is_new = _content_page(home, PRIVACY, log, show_in_menus=False)
     site_settings = SiteSettings.for_site(site)
     if privacy_is_new and site_settings.privacy_page_id is None:
         site_settings.privacy_page = privacy
         site_settings.save()
         log("Linked the privacy page from the footer.")
+    about_values = _about_values(site, home, privacy)
+    about, _created = _content_page(home, _filled(ABOUT, about_values), log)
     if home_is_new:
         # The "who we are" teaser leads to the aims, which need the home page as their parent.
         home.about_page = aims
         _publish(home)
     # Translations last: each is then newer than its original, so none reads as out of date.
+    # In the order of the English pages, which the Persian menu then follows.
     _translation(home, "fa", HOME["fa"], log)
+    _translation(aims, "fa", _content_fields(pages_fa.AIMS_FA), log)
     campaigns_fa.load_persian(home, _translation, log)
+    _translation(point_of_view, "fa", _content_fields(pages_fa.POINT_OF_VIEW_FA), log)
+    _translation(faq, "fa", _faq_fields(pages_fa.FAQ_FA), log)
+    _translation(privacy, "fa", _content_fields(pages_fa.PRIVACY_FA), log)
+    about_fa = _filled(pages_fa.ABOUT_FA, about_values)
+    _translation(about, "fa", _content_fields(about_fa), log)
