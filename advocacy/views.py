@@ -14,7 +14,7 @@ from wagtail import views as wagtail_views
 from wagtail.models import Page
 
 from base.search import normalise
-from base.site_data import active_locale
+from base.site_data import active_locale, public
 from campaigns.models import Appeal, Development
 
 MAX_QUERY_LENGTH = 200
@@ -47,7 +47,7 @@ def search(request):
     terms = search_terms(query)
     locale = active_locale()
     if query:
-        pages = Page.objects.live().public().filter(locale=locale).specific()
+        pages = public(Page.objects.live().filter(locale=locale)).specific()
         found = pages.search(terms) if terms else pages.none()
         results = Paginator(found, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         context["results"] = results

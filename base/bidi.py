@@ -19,10 +19,9 @@ from django.utils.safestring import mark_safe
 
 _LETTER = r"A-Za-z\u00C0-\u024F"
 # A run starts with a Latin letter and goes on through Latin letters and digits, joined by
-# spaces and the punctuation names use (Mr. O'Brien, Amnesty International's, UN/ICRC, A&B)
-# or e-mail addresses (split at the @, their halves would swap places in a Persian line), but
-# ends on a letter or digit: a comma or full stop after it belongs to the Persian sentence.
-_JOINER = r"(?:[ .\-'’/,@]|&amp;|&#x27;|&quot;)+"
+# spaces and the punctuation names use (Mr. O'Brien, Amnesty International's, UN/ICRC, A&B),
+# but ends on a letter or digit: a comma or full stop after it belongs to the Persian sentence.
+_JOINER = r"(?:[ .\-'’/,]|&amp;|&#x27;|&quot;)+"
 _LATIN_RUN = re.compile(
     rf"(?<![&#\w])[{_LETTER}][{_LETTER}0-9]*(?:{_JOINER}[{_LETTER}0-9]+)*(?![\w;])"
 )

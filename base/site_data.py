@@ -285,6 +285,13 @@ def child(model, parent):
     return model.objects.child_of(parent).live().public().order_by("path").first()
 
 
+def public(pages):
+    """pages.public() for any page queryset (Page.objects too, whose private_q() is Wagtail's),
+    from the private paths the site data holds, without asking the database for them."""
+    data = current()
+    return pages.exclude(data.private_q()) if data is not None else pages.public()
+
+
 def active_locale():
     data = current()
     return data.locale() if data is not None else Locale.get_active()

@@ -26,7 +26,7 @@ from tests.html import parse
         # An e-mail address is one run, in its own order.
         (
             "به نشانی contact@iran-interlink.example بنویسید.",
-            "به نشانی <bdi>contact@iran-interlink.example</bdi> بنویسید.",
+            'به نشانی <bdi dir="ltr">contact@iran-interlink.example</bdi> بنویسید.',
         ),
     ],
 )
