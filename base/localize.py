@@ -15,13 +15,20 @@ from collections import defaultdict
 
 import polib
 from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.dispatch import receiver
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.admin import messages
+from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.models import Locale, Page, TranslatableMixin
 from wagtail.signals import page_published, published
 from wagtail_localize.models import Translation, TranslationSource
 from wagtail_localize.segments.extract import extract_segments
 from wagtail_localize.segments.types import StringSegmentValue
+from wagtail_localize.views.edit_translation import user_can_edit_instance
 
 
 @receiver(page_published)
@@ -107,3 +114,27 @@ def localize_existing(default_locale=None):
                 translation.import_po(po)
             made += 1
     return made
+
+
+@require_POST
+def submit_for_moderation(request, translation_id):
+    """wagtail-localize's editor publishes or nothing: this saves the translation as a draft
+    and submits it to its workflow, so translators' work is published by a moderator."""
+    translation = get_object_or_404(Translation, id=translation_id, enabled=True)
+    instance = translation.get_target_instance()
+    if not user_can_edit_instance(request.user, instance):
+        raise PermissionDenied
+    edit_url = AdminURLFinder(request.user).get_edit_url(instance)
+    workflow = instance.get_workflow()
+    if workflow is None or instance.workflow_in_progress:
+        messages.error(request, _("This translation cannot be submitted for moderation now."))
+        return redirect(edit_url)
+    try:
+        translation.save_target(user=request.user, publish=False)
+    except ValidationError:
+        messages.error(request, _("The translation could not be saved: correct it first."))
+        return redirect(edit_url)
+    instance = translation.get_target_instance()
+    workflow.start(instance, request.user)
+    messages.success(request, _("The translation has been submitted for moderation."))
+    return redirect(edit_url)
