@@ -152,7 +152,9 @@ def test_the_english_published_again_unchanged_leaves_the_translation_current(
     assert notice(client.get(url)) is None
 
 
-def test_a_translator_translates_an_appeal_through_a_po_file(client, home_page, translator):
+def test_a_translator_translates_an_appeal_through_a_po_file_and_submits_it(
+    client, home_page, translator
+):
     translate(home_page, "fa", title="سازمان آزمایشی")
     translate(make_appeal_index(home_page), "fa", title="فراخوان‌ها", slug="appeals-fa")
     appeal = make_appeal()
@@ -170,7 +172,8 @@ def test_a_translator_translates_an_appeal_through_a_po_file(client, home_page, 
     po = polib.pofile(download.content.decode())
     assert po and not any(entry.msgstr for entry in po)
     for entry in po:
-        entry.msgstr = f"ترجمهٔ {entry.msgid}"
+        # A slug takes no spaces: a translated one is an address again.
+        entry.msgstr = "appeal-fa" if entry.msgctxt == "slug" else f"ترجمهٔ {entry.msgid}"
     upload = client.post(
         f"/admin/localize/translate/{translation.pk}/pofile/upload/",
         {"file": SimpleUploadedFile("appeal.po", str(po).encode(), "text/x-gettext-translation")},
@@ -184,3 +187,8 @@ def test_a_translator_translates_an_appeal_through_a_po_file(client, home_page, 
     assert translation.get_progress()[0] == translation.get_progress()[1]
     copy = Appeal.objects.get(translation_key=appeal.translation_key, locale=persian())
     assert client.get(f"/admin/snippets/campaigns/appeal/edit/{copy.pk}/").status_code == 200
+
+    client.post(f"/admin/localize/moderate/{translation.pk}/")
+    copy = Appeal.objects.get(pk=copy.pk)
+    assert copy.workflow_in_progress and not copy.live
+    assert copy.latest_revision.as_object().target_name.startswith("ترجمهٔ ")

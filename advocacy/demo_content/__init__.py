@@ -7,6 +7,8 @@ changes what is already there, so running it again duplicates nothing and keeps 
 from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
 
+from base.localize import localize_existing
+
 from ..models import ContentPage, FAQPage, HomePage, SiteSettings
 from . import campaigns as campaigns_demo_content
 from . import campaigns_fa
@@ -377,3 +379,7 @@ def load(log=print):
     # Translations last: each is then newer than its original, so none reads as out of date.
     _translation(home, "fa", HOME["fa"], log)
     campaigns_fa.load_persian(home, _translation, log)
+    # Translators then work on them in wagtail-localize's editor, as on any other translation.
+    made = localize_existing()
+    if made:
+        log(f"Made {made} translations known to wagtail-localize.")
