@@ -8,4 +8,7 @@ class BaseConfig(AppConfig):
     verbose_name = "Base"
 
     def ready(self):
-        from . import page_cache  # noqa: F401 - connects the cache's signal handlers
+        from . import (  # noqa: F401 - connect their signal handlers
+            localize,
+            page_cache,
+        )

@@ -58,7 +58,13 @@ class SiteData:
         for site in sites:
             roots.setdefault(site.root_page.translation_key, []).append(site)
         homes = {}
-        for home in Page.objects.filter(translation_key__in=roots).specific():
+        from .translations import localized_source_at
+
+        for home in (
+            Page.objects.filter(translation_key__in=roots)
+            .annotate(localized_source_at=localized_source_at())
+            .specific()
+        ):
             home.locale = by_id[home.locale_id]
             for site in roots[home.translation_key]:
                 if home.live or home.pk == site.root_page_id:
@@ -192,7 +198,12 @@ class SiteData:
         if prefixes:
             on_path = Page.objects.filter(url_path__in=prefixes)
             translated = Q(live=True, translation_key__in=on_path.values("translation_key"))
-            for candidate in Page.objects.filter(Q(url_path__in=prefixes) | translated):
+            from .translations import localized_source_at
+
+            candidates = Page.objects.filter(Q(url_path__in=prefixes) | translated).annotate(
+                localized_source_at=localized_source_at()
+            )
+            for candidate in candidates:
                 if candidate.url_path in prefixes:
                     found[candidate.url_path] = candidate
                 else:

@@ -1,6 +1,12 @@
 """Translations and their originals: a page, appeal or development is written in the site's own
-language first, then translated. Once the original is published again, the translation may no
-longer say what it says: readers of the translation are told so, and editors see the list.
+language first, then translated. Once the original changes, the translation may no longer say
+what it says: readers of the translation are told so, and editors see the list.
+
+A translation is out of date when its original was published after it; where wagtail-localize
+translates it, only if its source (the original's content as wagtail-localize last took it: on
+submitting, syncing, or publishing the original with changes, base/localize.py) is newer than
+the translation's last publication too, so publishing the original again unchanged flags
+nothing. A translation edited in Wagtail's own editor follows the first rule alone.
 """
 
 from django.conf import settings
@@ -9,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale
+from wagtail_localize.models import Translation
 
 from .site_data import current
 
@@ -21,21 +28,54 @@ def original_locale():
     return Locale.get_default()
 
 
+def _localized(translation_key, target_locale):
+    """wagtail-localize's enabled translations of translation_key into target_locale (each a
+    value or an expression)."""
+    return Translation.objects.filter(
+        source__object_id=translation_key, target_locale_id=target_locale, enabled=True
+    )
+
+
+def localized_source_at():
+    """An annotation for translations (as localized_source_at): when wagtail-localize last took
+    the original it translates them from, None where it does not translate them. The routing
+    query brings it, so a page's out-of-date note costs no query of its own."""
+    return Subquery(
+        _localized(OuterRef("translation_key"), OuterRef("locale_id")).values(
+            "source__last_updated_at"
+        )[:1]
+    )
+
+
+_NOT_ASKED = object()
+
+
 def outdated_original(instance, translations):
-    """The original of a live translation when it was published after the translation, else
-    None. translations are the instance's live translations, as the language links have them."""
+    """The original of a live translation when it was published after the translation and,
+    where wagtail-localize translates it, changed after it; else None. translations are the
+    instance's live translations, as the language links have them."""
     original_locale_id = original_locale().pk
     if instance.locale_id == original_locale_id or not instance.last_published_at:
         return None
     original = next((t for t in translations if t.locale_id == original_locale_id), None)
     if original is None or not original.last_published_at:
         return None
-    return original if original.last_published_at > instance.last_published_at else None
+    if original.last_published_at <= instance.last_published_at:
+        return None
+    changed_at = getattr(instance, "localized_source_at", _NOT_ASKED)
+    if changed_at is _NOT_ASKED:
+        changed_at = (
+            _localized(instance.translation_key, instance.locale_id)
+            .values_list("source__last_updated_at", flat=True)
+            .first()
+        )
+    return original if changed_at is None or changed_at > instance.last_published_at else None
 
 
 def outdated(queryset):
-    """The live translations in queryset whose live original was published after them, with
-    the original's last publication as original_published_at, longest out of date first."""
+    """The live translations in queryset whose live original was published after them and,
+    where wagtail-localize translates them, changed after them, with the original's last
+    publication as original_published_at, longest out of date first."""
     locale = Locale.get_default()
     originals = queryset.model._base_manager.filter(
         translation_key=OuterRef("translation_key"), locale=locale, live=True
@@ -43,8 +83,14 @@ def outdated(queryset):
     return (
         queryset.exclude(locale=locale)
         .filter(live=True)
-        .annotate(original_published_at=Subquery(originals.values("last_published_at")[:1]))
+        .annotate(
+            original_published_at=Subquery(originals.values("last_published_at")[:1]),
+            localized_source_at=localized_source_at(),
+        )
         .filter(original_published_at__gt=F("last_published_at"))
+        .filter(
+            Q(localized_source_at__isnull=True) | Q(localized_source_at__gt=F("last_published_at"))
+        )
         .order_by("original_published_at")
     )
 

@@ -188,7 +188,7 @@ def test_translating_an_appeal_makes_an_unpublished_draft(
     persian = Locale.objects.get(language_code="fa")
 
     client.post(
-        f"/admin/translation/submit/snippet/campaigns/appeal/{appeal.pk}/",
+        f"/admin/localize/submit/snippet/campaigns/appeal/{appeal.pk}/",
         {"locales": [persian.pk]},
     )
 

@@ -224,8 +224,8 @@ def test_editors_and_moderators_translate_pages_into_persian(
     aims = make_content_page(persian_home, "Aims")
     persian = Locale.objects.get(language_code="fa")
 
-    form = client.get(f"/admin/translation/submit/page/{aims.pk}/")
-    client.post(f"/admin/translation/submit/page/{aims.pk}/", {"locales": [persian.pk]})
+    form = client.get(f"/admin/localize/submit/page/{aims.pk}/")
+    client.post(f"/admin/localize/submit/page/{aims.pk}/", {"locales": [persian.pk]})
 
     assert form.status_code == 200
     copy = Page.objects.get(translation_key=aims.translation_key, locale=persian)

@@ -7,6 +7,7 @@ changes what is already there, so running it again duplicates nothing and keeps 
 from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
 
+from base.localize import localize_existing
 from campaigns.models import FamilyContactPage
 
 from ..models import ContentPage, FAQPage, HomePage, SiteSettings
@@ -485,3 +486,7 @@ def load(log=print):
     _translation(privacy, "fa", _content_fields(pages_fa.PRIVACY_FA), log)
     about_fa = _filled(pages_fa.ABOUT_FA, about_values)
     _translation(about, "fa", _content_fields(about_fa), log)
+    # Translators then work on them in wagtail-localize's editor, as on any other translation.
+    made = localize_existing()
+    if made:
+        log(f"Made {made} translations known to wagtail-localize.")

@@ -33,7 +33,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ("advocacy", "0004_privacy_page"),
         ("campaigns", "0002_editors_moderators_and_workflow"),
-        ("simple_translation", "0001_initial"),
     ]
 
     operations = [migrations.RunPython(grant, revoke)]

@@ -202,9 +202,10 @@ INSTALLED_APPS = [
     "wagtail.documents",
     "wagtail.images",
     "wagtail.search",
-    "wagtail.locales",
-    # The Translate action on pages and snippets (Editors and Moderators may use it).
-    "wagtail.contrib.simple_translation",
+    # Translation segment by segment, with PO files (wagtail-localize): pages, developments and
+    # appeals. Its locales app replaces wagtail.locales.
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.admin",
     "wagtail",
     "modelcluster",
@@ -293,6 +294,9 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fa", "فارسی")]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# A new translation starts as a draft, not published at once in the original's words (and past
+# moderation) because the original is live.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True

@@ -4,9 +4,11 @@ when (an avatar from Gravatar carries a hash of the editor's e-mail address)."""
 from urllib.parse import urlsplit
 
 import pytest
+from wagtail.models import Locale
+from wagtail_localize.operations import translate_object
 
 from tests.browser.conftest import make_member
-from tests.builders import make_content_page, make_development
+from tests.builders import make_content_page, make_development, translate
 
 pytestmark = [
     pytest.mark.browser,
@@ -19,7 +21,7 @@ def origin(url):
     return f"{scheme}://{netloc}"
 
 
-@pytest.mark.parametrize("group", ["Editors", "Moderators"])
+@pytest.mark.parametrize("group", ["Editors", "Moderators", "Translators"])
 def test_no_admin_screen_loads_anything_from_another_origin(
     live_server, log_in, django_user_model, home_page, group
 ):
@@ -28,6 +30,10 @@ def test_no_admin_screen_loads_anything_from_another_origin(
     user.save()
     about = make_content_page(home_page, "About us")
     make_development()
+    persian = Locale.objects.get(language_code="fa")
+    translate(home_page, "fa", title="سازمان آزمایشی")
+    aims = make_content_page(home_page, "Aims")
+    translate_object(aims, [persian])
     screens = [
         # First: leaving an edit view sends a request that must end before the test does.
         f"/admin/pages/{about.pk}/edit/",
@@ -35,6 +41,10 @@ def test_no_admin_screen_loads_anything_from_another_origin(
         "/admin/pages/",
         f"/admin/pages/{home_page.pk}/",
         "/admin/snippets/campaigns/development/",
+        # wagtail-localize's: the Translate form, its segment editor, its report.
+        f"/admin/localize/submit/page/{about.pk}/",
+        f"/admin/pages/{aims.get_translation(persian).pk}/edit/",
+        "/admin/localize/reports/translations/",
     ]
     page = log_in(user)
     requested = []
