@@ -6,6 +6,7 @@ import re
 
 import pytest
 from wagtail.models import Locale, Page, Site
+from wagtail_localize.models import Translation
 
 from advocacy.models import ContentPage, FAQPage, HomePage
 from campaigns.models import Appeal
@@ -231,6 +232,37 @@ def test_no_persian_demo_page_reads_as_out_of_date(client, django_user_model, de
     client.force_login(django_user_model.objects.create_superuser("admin", password="x"))
     panel = parse(client.get("/admin/")).select_one("#outdated-translations-section")
     assert "Every translation is as new as its original." in panel.get_text()
+
+
+# A Persian heading or question of each translation that was written freely before it was
+# written segment for segment.
+PERSIAN_HEADINGS = {
+    "/fa/aims/": "برای چه کار می‌کنیم",
+    "/fa/campaigns/family-contact/": "دعوت به دیدار از اردوگاه‌ها",
+    "/fa/campaigns/family-contact/families-meet-in-baghdad/": "چرا اهمیت دارد",
+    "/fa/our-point-of-view/": "از جنبشی سیاسی تا یک فرقه",
+    "/fa/faq/": "چرا سازمان مجاهدین خلق را فرقه می‌نامید و نه سازمانی سیاسی؟",
+    "/fa/privacy/": "خواندن امن",
+    "/fa/about/": "چگونه با ما تماس بگیرید",
+}
+
+
+def test_every_persian_demo_translation_can_be_translated_segment_by_segment(client, demo_site):
+    """Each Persian page and snippet of the demo splits into the same segments as its English
+    original, so wagtail-localize knows it as an enabled translation, with its Persian words."""
+    translations = Translation.objects.select_related("source")
+    assert translations.count() == 16
+    assert [
+        str(translation.source.get_source_instance())
+        for translation in translations.filter(enabled=False)
+    ] == []
+    for url, heading in PERSIAN_HEADINGS.items():
+        assert heading in parse(client.get(url)).select_one("main").get_text(), url
+    appeal = parse(client.get(Appeal.objects.get(locale__language_code="fa").get_url()))
+    assert "متن نامه به انگلیسی است" in appeal.select_one("main").get_text()
+    campaign = parse(client.get("/fa/campaigns/family-contact/"))
+    statement = campaign.select_one(".document-link a").get_text()
+    assert statement == "بیانیهٔ ما دربارهٔ دعوت به دیدار از اردوگاه‌ها (به انگلیسی)"
 
 
 # The family contact form on the demo site

@@ -4,6 +4,7 @@
 changes what is already there, so running it again duplicates nothing and keeps editors' work.
 """
 
+from wagtail.blocks import StreamValue
 from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
 
@@ -357,6 +358,8 @@ def _translation(page, language_code, fields, log):
     translation = page.copy_for_translation(locale)
     for name, value in fields.items():
         setattr(translation, name, value)
+        if isinstance(getattr(page, name, None), StreamValue):
+            campaigns_demo_content.same_block_ids(getattr(page, name), getattr(translation, name))
     _publish(translation)
     log(f"Created the {locale.get_display_name()} translation of {page.title!r}.")
     return translation

@@ -257,9 +257,21 @@ def _body(blocks, statement):
         if kind == "paragraph":
             value = RichText(value)
         elif kind == "document":
-            value = {"document": statement, "title": ""}
+            # The document's own title, given again so that translators can translate it (a
+            # block's empty title shows the document's, which no translation can change).
+            value = {"document": statement, "title": STATEMENT_TITLE}
         body.append((kind, value))
     return body
+
+
+def same_block_ids(original, translated):
+    """Gives each block of translated, a translation's StreamField value, the id of the
+    original's block at the same place: wagtail-localize matches a translation's words to the
+    original's by block id, so the translation is then one it can edit segment by segment."""
+    for child, original_child in zip(translated, original, strict=False):
+        if child.block_type == original_child.block_type:
+            child.id = original_child.id
+    return translated
 
 
 def _appeal(campaign, log):

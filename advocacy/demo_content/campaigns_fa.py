@@ -14,6 +14,7 @@ from .campaigns import (
     UPDATE,
     _body,
     _statement,
+    same_block_ids,
 )
 
 FAMILY_CONTACT_FORM_FA = {
@@ -131,8 +132,8 @@ APPEAL_FA = {
     "background": (
         "<p>پنجاه نفر از بستگان اعضای سازمان مجاهدین خلق، که همه بیرون از ایران زندگی "
         "می‌کنند، آماده‌اند به دیدار عزیزانشان در عراق بروند. مقام‌های عراقی می‌گویند سازمان "
-        "بر عهدهٔ آنان نیست، و سازمان به نامه‌های ما پاسخی نمی‌دهد.</p>"
-        "<p>متن نامه به انگلیسی است، زبانی که گزارشگر ویژه با آن کار می‌کند. پیش از فرستادن "
+        "بر عهدهٔ آنان نیست، و سازمان به نامه‌های ما پاسخی نمی‌دهد. "
+        "متن نامه به انگلیسی است، زبانی که گزارشگر ویژه با آن کار می‌کند. پیش از فرستادن "
         "می‌توانید آن را تغییر دهید.</p>"
     ),
     "action_label": "نامه به گزارشگر ویژه",
@@ -232,6 +233,7 @@ def load_persian(home, translate, log):
         )
         persian_campaign.summary = CAMPAIGN_FA["summary"]
         persian_campaign.body = _persian_body(CAMPAIGN_FA["body"], _statement(log), persian_appeal)
+        same_block_ids(campaign.body, persian_campaign.body)
         persian_campaign.save_revision().publish()
     for (date, precision, headline, _summary), (headline_fa, summary_fa) in zip(
         DEVELOPMENTS, DEVELOPMENTS_FA, strict=True
