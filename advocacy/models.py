@@ -1,4 +1,5 @@
-"""The site's own pages and settings: the home page, content and FAQ pages, SiteSettings."""
+"""The site's own pages and settings: the home page, content and FAQ pages, SiteSettings and
+the site-wide text in each language (SiteText)."""
 
 import html
 
@@ -13,7 +14,7 @@ from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from base import site_data
@@ -237,9 +238,17 @@ class SocialLinkBlock(blocks.StructBlock):
         icon = "link"
 
 
-@register_setting(icon="site")
-class SiteSettings(BaseSiteSetting):
-    """The organisation's details, shown in every page's header and footer."""
+class SiteText(TranslatableMixin, models.Model):
+    """The organisation's words, one per language: its name, tagline, postal address and the
+    default share image's description. Translators translate it in wagtail-localize as they do
+    the other snippets; SiteSettings keeps what no language changes (the contact address, links,
+    the share image itself, the privacy page).
+
+    A snippet of its own rather than fields on SiteSettings: a BaseSiteSetting is one record
+    per site, which wagtail-localize cannot translate, and a per-language override beside it
+    would leave the English words in one place and the Persian in another. One per language for
+    all the sites: they are the same organisation's (www., the bare domain, an onion address).
+    """
 
     organisation_name = models.CharField(
         max_length=100,
@@ -249,11 +258,40 @@ class SiteSettings(BaseSiteSetting):
     tagline = models.CharField(
         max_length=200, blank=True, help_text=_("One line under the name in the footer.")
     )
-    contact_email = models.EmailField(
-        blank=True, help_text=_("The public address readers may write to.")
-    )
     postal_address = models.TextField(
         blank=True, help_text=_("The public postal address, one line per line of the address.")
+    )
+    share_image_alt = models.CharField(
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "What the default share image shows, for readers who cannot see it. Falls back to "
+            "the image's own description."
+        ),
+    )
+
+    panels = [
+        FieldPanel("organisation_name"),
+        FieldPanel("tagline"),
+        FieldPanel("postal_address"),
+        FieldPanel("share_image_alt"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("site text")
+        verbose_name_plural = _("site text")
+
+    def __str__(self):
+        return self.organisation_name or str(_("Site text"))
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseSiteSetting):
+    """The organisation's details no language changes, shown in every page's footer. Its
+    name, tagline and address are the SiteText in the reader's language."""
+
+    contact_email = models.EmailField(
+        blank=True, help_text=_("The public address readers may write to.")
     )
     social_links = StreamField(
         [("link", SocialLinkBlock())],
@@ -284,12 +322,7 @@ class SiteSettings(BaseSiteSetting):
     )
 
     panels = [
-        MultiFieldPanel(
-            [FieldPanel("organisation_name"), FieldPanel("tagline")], heading=_("Organisation")
-        ),
-        MultiFieldPanel(
-            [FieldPanel("contact_email"), FieldPanel("postal_address")], heading=_("Contact")
-        ),
+        FieldPanel("contact_email"),
         FieldPanel("social_links"),
         FieldPanel("default_share_image"),
         PageChooserPanel("privacy_page"),
@@ -299,5 +332,24 @@ class SiteSettings(BaseSiteSetting):
         verbose_name = _("site settings")
 
     @property
+    def text(self):
+        """The SiteText in the reader's language, else in the site's default language."""
+        # Kept for the request that asked (Wagtail keeps the settings on it) when there is no
+        # site data to hold it: one query a request.
+        return site_data.site_text(memo=self.__dict__.setdefault("_site_texts", {}))
+
+    @property
     def name(self):
-        return self.organisation_name or settings.WAGTAIL_SITE_NAME
+        return getattr(self.text, "organisation_name", "") or settings.WAGTAIL_SITE_NAME
+
+    @property
+    def tagline(self):
+        return getattr(self.text, "tagline", "")
+
+    @property
+    def postal_address(self):
+        return getattr(self.text, "postal_address", "")
+
+    @property
+    def share_image_alt(self):
+        return getattr(self.text, "share_image_alt", "")

@@ -16,7 +16,7 @@ from collections import defaultdict
 import polib
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.dispatch import receiver
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -66,12 +66,15 @@ def _translated_segments(original, translated):
 
 
 def translatable_querysets():
-    """Every page, then every translatable snippet (any other TranslatableMixin model)."""
+    """Every page, then every translatable snippet (any other TranslatableMixin model) whose
+    table is there: a migration that calls this runs before later ones create theirs."""
     yield Page.objects.filter(depth__gt=1)
+    tables = set(connection.introspection.table_names())
     for model in apps.get_models():
         if issubclass(model, TranslatableMixin) and not issubclass(model, Page):
             if model._meta.app_label not in {"wagtailcore", "wagtail_localize"}:
-                yield model._base_manager.all()
+                if model._meta.db_table in tables:
+                    yield model._base_manager.all()
 
 
 def localize_existing(default_locale=None):

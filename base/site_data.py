@@ -45,6 +45,7 @@ class SiteData:
     private_paths: tuple  # the tree paths of pages with view restrictions
     settings_pages: dict  # (site id, field, locale id) -> the live page a setting names
     children: dict  # (model, parent's tree path) -> its first live, public child of that type
+    site_texts: dict  # locale id -> the SITE_TEXT_MODEL in that language
 
     @classmethod
     def build(cls):
@@ -111,7 +112,9 @@ class SiteData:
         for page in Page.objects.live().filter(translation_key__in=named):
             for site_id, field in named[page.translation_key]:
                 settings_pages[site_id, field, page.locale_id] = page
+        site_texts = {text.locale_id: text for text in site_text_model().objects.all()}
         return cls(
+            site_texts=site_texts,
             children=children,
             sites=sites,
             locales=locales,
@@ -174,6 +177,10 @@ class SiteData:
             ),
             None,
         )
+
+    def site_text(self, locale):
+        """The site-wide text in a language, else in the default language's, else any."""
+        return _text_for(self.site_texts, locale, self.locale(settings.LANGUAGE_CODE))
 
     def locale_by_id(self, locale_id):
         return self.locales_by_id[locale_id]
@@ -278,6 +285,43 @@ def site_settings_model():
     """The site's settings model (settings.SITE_SETTINGS_MODEL), which every page's header and
     footer read; the layer above names it, as AUTH_USER_MODEL names the user model."""
     return apps.get_model(settings.SITE_SETTINGS_MODEL)
+
+
+def site_text_model():
+    """The translatable model of the site's words in each language (settings.SITE_TEXT_MODEL:
+    the organisation's name, tagline, address), named by the layer above as the settings are."""
+    return apps.get_model(settings.SITE_TEXT_MODEL)
+
+
+def site_text(memo=None):
+    """The site-wide text in the reader's language, falling back to the default language's.
+    Without the site data, one query, kept in memo (a dict the caller keeps for a request)."""
+    data = current()
+    if data is not None:
+        return data.site_text(data.locale())
+    locale = Locale.get_active()
+    if memo is not None and locale.pk in memo:
+        return memo[locale.pk]
+    texts = {text.locale_id: text for text in site_text_model().objects.select_related("locale")}
+    default = next(
+        (
+            text.locale
+            for text in texts.values()
+            if text.locale.language_code == settings.LANGUAGE_CODE
+        ),
+        None,
+    )
+    found = _text_for(texts, locale, default)
+    if memo is not None:
+        memo[locale.pk] = found
+    return found
+
+
+def _text_for(texts, locale, default_locale):
+    found = texts.get(locale.pk)
+    if found is None and default_locale is not None:
+        found = texts.get(default_locale.pk)
+    return found or next(iter(texts.values()), None)
 
 
 def section(model, locale_id):

@@ -8,7 +8,7 @@ from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
 
-from advocacy.models import ContentPage, FAQPage, HomePage, SiteSettings
+from advocacy.models import ContentPage, FAQPage, HomePage, SiteSettings, SiteText
 
 
 def publish(page):
@@ -88,12 +88,35 @@ def translate_snippet(snippet, language_code, **fields):
     return translation
 
 
+SITE_TEXT_FIELDS = {"organisation_name", "tagline", "postal_address", "share_image_alt"}
+
+
 def set_site_settings(**fields):
+    """The default site's settings, and the English site text for the fields it holds."""
+    text = {name: fields.pop(name) for name in SITE_TEXT_FIELDS & fields.keys()}
+    if text:
+        set_site_text(Locale.get_default(), **text)
     site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
     for name, value in fields.items():
         setattr(site_settings, name, value)
     site_settings.save()
     return site_settings
+
+
+def set_site_text(locale, **fields):
+    """The site text in a language (a Locale), as the translation of the English one."""
+    text = SiteText.objects.filter(locale=locale).first()
+    if text is None:
+        english = SiteText.objects.filter(locale=Locale.get_default()).first()
+        text = (
+            english.copy_for_translation(locale)
+            if english is not None and locale != english.locale
+            else SiteText(locale=locale)
+        )
+    for name, value in fields.items():
+        setattr(text, name, value)
+    text.save()
+    return text
 
 
 def make_campaign_index(home, title="Campaigns"):

@@ -2,11 +2,12 @@
 and commas around them stay in their places in the right-to-left sentence."""
 
 import pytest
+from wagtail.models import Locale
 from wagtail.rich_text import RichText
 
 from advocacy.models import SiteSettings
 from base.bidi import isolate_latin_runs
-from tests.builders import make_content_page, translate
+from tests.builders import make_content_page, set_site_text, translate
 from tests.html import parse
 
 
@@ -95,8 +96,8 @@ def test_addresses_and_telephone_numbers_are_one_left_to_right_unit(html, isolat
 def test_the_footer_address_is_one_left_to_right_link_on_persian_pages(client, home_page):
     site_settings = SiteSettings.for_site(home_page.get_site())
     site_settings.contact_email = "contact@iran-interlink.example"
-    site_settings.postal_address = "BM Box 1234\nLondon WC1N 3XX"
     site_settings.save()
+    set_site_text(Locale.get_default(), postal_address="BM Box 1234\nLondon WC1N 3XX")
     translate(home_page, "fa", title="سازمان آزمایشی")
 
     footer = parse(client.get("/fa/")).select_one("footer address")

@@ -8,7 +8,7 @@ import pytest
 from wagtail.models import Locale, Page, Site
 from wagtail_localize.models import Translation
 
-from advocacy.models import ContentPage, FAQPage, HomePage
+from advocacy.models import ContentPage, FAQPage, HomePage, SiteText
 from campaigns.models import Appeal
 from tests.html import links, parse, site_name
 from tests.test_family_contact_form import PERSIAN_URL, SENT, URL, send
@@ -251,7 +251,7 @@ def test_every_persian_demo_translation_can_be_translated_segment_by_segment(cli
     """Each Persian page and snippet of the demo splits into the same segments as its English
     original, so wagtail-localize knows it as an enabled translation, with its Persian words."""
     translations = Translation.objects.select_related("source")
-    assert translations.count() == 16
+    assert translations.count() == 17
     assert [
         str(translation.source.get_source_instance())
         for translation in translations.filter(enabled=False)
@@ -313,3 +313,15 @@ def test_the_campaign_page_leads_families_to_the_form_while_requests_are_taken(
         "/fa/campaigns/family-contact/ask-for-news/"
     )
     assert switched_off.select_one("#contact-form-heading") is None
+
+
+def test_the_demo_site_names_the_organisation_in_each_language(client, demo_site):
+    english, persian = parse(client.get("/")), parse(client.get("/fa/"))
+
+    assert site_name(english)[1] == "Iran-Interlink"
+    assert site_name(persian)[1] == "ایران اینترلینک"
+    assert persian.select_one("footer .footer-tagline").get_text().startswith("نقطهٔ تماسی")
+    translation = Translation.objects.get(
+        source__object_id=SiteText.objects.get(locale__language_code="en").translation_key
+    )
+    assert translation.enabled

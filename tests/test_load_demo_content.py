@@ -8,7 +8,7 @@ from django.core.management import call_command
 from wagtail.documents.models import Document
 from wagtail.models import Page
 
-from advocacy.models import ContentPage, FeaturedCampaign, HomePage, SiteSettings
+from advocacy.models import ContentPage, FeaturedCampaign, HomePage, SiteSettings, SiteText
 from campaigns.models import Appeal, Development
 
 pytestmark = pytest.mark.django_db
@@ -52,9 +52,9 @@ def test_running_it_again_keeps_editors_changes():
     home = HomePage.objects.get(locale__language_code="en")
     home.title = "Renamed by an editor"
     home.save_revision().publish()
-    site_settings = SiteSettings.objects.get()
-    site_settings.tagline = "An editor's tagline"
-    site_settings.save()
+    site_text = SiteText.objects.get(locale__language_code="en")
+    site_text.tagline = "An editor's tagline"
+    site_text.save()
     privacy_fa = ContentPage.objects.get(slug="privacy", locale__language_code="fa")
     privacy_fa.title = "حریم خصوصی شما"
     privacy_fa.save_revision().publish()
@@ -63,7 +63,7 @@ def test_running_it_again_keeps_editors_changes():
 
     assert HomePage.objects.get(pk=home.pk).title == "Renamed by an editor"
     assert ContentPage.objects.get(pk=privacy_fa.pk).title == "حریم خصوصی شما"
-    assert SiteSettings.objects.get().tagline == "An editor's tagline"
+    assert SiteText.objects.get(pk=site_text.pk).tagline == "An editor's tagline"
 
 
 def test_if_empty_loads_nothing_once_the_site_has_content():

@@ -81,6 +81,8 @@ def test_translators_may_translate_and_submit_but_not_publish():
         "view_appeal",
         "change_development",
         "view_development",
+        "change_sitetext",
+        "view_sitetext",
     }
     assert page_permissions == {"change_page"}
     for group in ["Editors", "Moderators"]:

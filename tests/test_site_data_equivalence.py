@@ -404,7 +404,9 @@ def test_every_host_and_port_reaches_the_same_site_and_pages(demo_site, settings
     named = Site.objects.create(hostname="campaigns.example", port=8000, root_page=second.root_page)
     # Settings of its own, with the default site's privacy page.
     privacy = SiteSettings.for_site(default).privacy_page
-    SiteSettings.objects.create(site=named, organisation_name="Campaigns", privacy_page=privacy)
+    SiteSettings.objects.create(
+        site=named, contact_email="campaigns@example.org", privacy_page=privacy
+    )
     on_default_site = ["/", "/fa/", "/aims/", "/campaigns/family-contact/", "/members/"]
     hosts = {
         ("localhost", "80"): (default, on_default_site),

@@ -11,19 +11,29 @@ from wagtail.rich_text import RichText
 from base.localize import localize_existing
 from campaigns.models import FamilyContactPage
 
-from ..models import ContentPage, FAQPage, HomePage, SiteSettings
+from ..models import ContentPage, FAQPage, HomePage, SiteSettings, SiteText
 from . import campaigns as campaigns_demo_content
 from . import campaigns_fa, pages_fa
 
+# The organisation's words in each language (SiteText); the old site gave no postal address.
 ORGANISATION = {
-    "organisation_name": "Iran-Interlink",
-    "tagline": (
-        "A point of contact for the families and friends of members of the Mojahedin-e Khalq, "
-        "and for those who leave it."
-    ),
-    # The old site gave no public address; a reserved domain keeps the demo from mailing anyone.
-    "contact_email": "contact@iran-interlink.example",
+    "en": {
+        "organisation_name": "Iran-Interlink",
+        "tagline": (
+            "A point of contact for the families and friends of members of the "
+            "Mojahedin-e Khalq, and for those who leave it."
+        ),
+    },
+    "fa": {
+        "organisation_name": "ایران اینترلینک",
+        "tagline": (
+            "نقطهٔ تماسی برای خانواده‌ها و دوستان اعضای سازمان مجاهدین خلق، "
+            "و برای کسانی که از آن جدا می‌شوند."
+        ),
+    },
 }
+# The old site gave no public address; a reserved domain keeps the demo from mailing anyone.
+CONTACT_EMAIL = "contact@iran-interlink.example"
 
 HOME = {
     "en": {
@@ -344,7 +354,7 @@ def _home_page(site, log):
     root.add_child(instance=home)
     _publish(home)
     site.root_page = home
-    site.site_name = ORGANISATION["organisation_name"]
+    site.site_name = ORGANISATION["en"]["organisation_name"]
     site.save()
     log("Created the home page.")
     return home, True
@@ -367,12 +377,25 @@ def _translation(page, language_code, fields, log):
 
 def _site_settings(site, log):
     site_settings = SiteSettings.for_site(site)
-    if site_settings.organisation_name:
-        return
-    for name, value in ORGANISATION.items():
-        setattr(site_settings, name, value)
-    site_settings.save()
-    log("Filled in the site settings.")
+    if not site_settings.contact_email:
+        site_settings.contact_email = CONTACT_EMAIL
+        site_settings.save()
+        log("Filled in the site settings.")
+
+
+def _site_text(log):
+    """The English text, then its Persian translation, unless they are there already."""
+    english = SiteText.objects.filter(locale=Locale.get_default()).first()
+    if english is None:
+        english = SiteText.objects.create(locale=Locale.get_default(), **ORGANISATION["en"])
+        log("Filled in the site text.")
+    persian = Locale.objects.get(language_code="fa")
+    if english.get_translation_or_none(persian) is None:
+        translation = english.copy_for_translation(persian)
+        for name, value in ORGANISATION["fa"].items():
+            setattr(translation, name, value)
+        translation.save()
+        log("Created the Persian site text.")
 
 
 def _child_page(parent, page, log):
@@ -448,7 +471,7 @@ def _about_values(site, home, privacy):
     the English pages it links to (the rich text shows Persian readers the Persian ones)."""
     form = FamilyContactPage.objects.filter(locale=home.locale).first()
     return {
-        "contact_email": SiteSettings.for_site(site).contact_email or ORGANISATION["contact_email"],
+        "contact_email": SiteSettings.for_site(site).contact_email or CONTACT_EMAIL,
         "family_contact_form": form.pk if form else "",
         "privacy": privacy.pk,
     }
@@ -489,6 +512,7 @@ def load(log=print):
     _translation(privacy, "fa", _content_fields(pages_fa.PRIVACY_FA), log)
     about_fa = _filled(pages_fa.ABOUT_FA, about_values)
     _translation(about, "fa", _content_fields(about_fa), log)
+    _site_text(log)
     # Translators then work on them in wagtail-localize's editor, as on any other translation.
     made = localize_existing()
     if made:

@@ -220,9 +220,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
 ]
 
-# What the layers below know of the site, by name only: its settings, which every page's header
-# and footer read (base/site_data.py), and its home page, under which the features' top pages go.
+# What the layers below know of the site, by name only: its settings and its words in each
+# language, which every page's header and footer read (base/site_data.py), and its home page,
+# under which the features' top pages go.
 SITE_SETTINGS_MODEL = "advocacy.SiteSettings"
+SITE_TEXT_MODEL = "advocacy.SiteText"
 HOME_PAGE_MODEL = "advocacy.HomePage"
 
 # Forms refused for a missing or stale security token get a page readers understand.
@@ -503,6 +505,7 @@ PAGE_CACHE_WATCHED_MODELS = {
     "wagtaildocs.Document",
     "wagtailimages.Image",
     "advocacy.SiteSettings",
+    "advocacy.SiteText",
     "wagtailcore.Site",
     "wagtailcore.Locale",
     "wagtailcore.PageViewRestriction",

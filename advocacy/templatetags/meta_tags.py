@@ -51,6 +51,12 @@ def page_meta(context, page, shown=None):
         "og_type": getattr(subject, "og_type", "website"),
         "og_locale": OPEN_GRAPH_LOCALES.get(get_language(), "en_GB"),
         "image": rendition and request.build_absolute_uri(rendition.url),
-        "image_alt": image and (image.default_alt_text or image.title),
+        "image_alt": image
+        and (
+            # The default image's description in the reader's language (the image's own is in one).
+            (image is not page_image and site_settings.share_image_alt)
+            or image.default_alt_text
+            or image.title
+        ),
         "rendition": rendition,
     }
