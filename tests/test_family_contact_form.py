@@ -14,6 +14,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
+from wagtail.models import Locale
 
 from campaigns.family_contact import form as contact_form
 from campaigns.family_contact import views as contact_views
@@ -23,6 +24,7 @@ from tests.builders import (
     make_campaign_index,
     publish,
     set_site_settings,
+    set_site_text,
     translate,
 )
 from tests.html import parse
@@ -642,3 +644,14 @@ def test_the_consent_to_be_contacted_names_the_organisation_that_runs_the_site(
     assert "Iran-Interlink <Test>" in label.get_text()
     assert label.select("script, test") == []
     assert "organisation" not in label.get_text().lower()
+
+
+def test_the_persian_consent_names_the_organisation_in_persian(client, persian_form_page):
+    set_site_settings(organisation_name="Iran-Interlink")
+    set_site_text(Locale.objects.get(language_code="fa"), organisation_name="ایران اینترلینک")
+
+    persian = parse(client.get(PERSIAN_URL)).select_one("label[for=id_consent_contact]")
+    english = parse(client.get(URL)).select_one("label[for=id_consent_contact]")
+
+    assert "ایران اینترلینک" in persian.get_text()
+    assert "Iran-Interlink" in english.get_text()
