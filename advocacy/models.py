@@ -4,6 +4,7 @@ the site-wide text in each language (SiteText)."""
 import html
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
@@ -283,6 +284,13 @@ class SiteText(TranslatableMixin, models.Model):
 
     def __str__(self):
         return self.organisation_name or str(_("Site text"))
+
+    def clean(self):
+        super().clean()
+        others = SiteText.objects.filter(locale_id=self.locale_id).exclude(pk=self.pk)
+        if self.locale_id and others.exists():
+            # Pages would show one of the two, and which is not for editors to guess.
+            raise ValidationError(_("This language has its site text already: edit that one."))
 
 
 @register_setting(icon="site")

@@ -175,3 +175,12 @@ def test_the_migration_makes_the_english_text_from_the_site_settings(home_page):
         "For the families",
     )
     assert text.postal_address == "London"
+
+
+def test_the_admin_refuses_a_second_text_in_the_same_language(admin_client, both_languages):
+    url = reverse("wagtailsnippets_advocacy_sitetext:add") + "?locale=en"
+
+    response = admin_client.post(url, nested_form_data({**ENGLISH, "organisation_name": "Other"}))
+
+    assert response.status_code == 200
+    assert SiteText.objects.filter(locale__language_code="en").count() == 1
