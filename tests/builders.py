@@ -209,3 +209,44 @@ def make_appeal(title="Write to the UN Special Rapporteur", *, live=True, **fiel
         revision.publish()
         appeal.refresh_from_db()
     return appeal
+
+
+def development_form_data(**overrides):
+    """What the admin's development form posts, filled in; overrides change fields."""
+    return {
+        "date": "2003-07-17",
+        "precision": "day",
+        "headline": "Families meet in Baghdad",
+        "summary": "Relatives gather.",
+        "campaign": "",
+        "link_page": "",
+        "link_document": "",
+        "link_url": "",
+        **overrides,
+    }
+
+
+def appeal_form_data(**overrides):
+    """What the admin's appeal form posts, filled in (a link action); overrides change fields."""
+    from wagtail.test.utils.form_data import rich_text
+
+    return {
+        "title": "Write to the rapporteur",
+        "slug": "write-to-the-rapporteur",
+        "campaign": "",
+        "target_name": "Someone",
+        "target_role": "",
+        "ask": "Ask.",
+        "background": rich_text(""),
+        "action": "link",
+        "action_label": "",
+        "email_to": "",
+        "email_subject": "",
+        "email_body": "",
+        "action_url": "https://example.org/",
+        "action_page": "",
+        "opens_on": "2003-05-01",
+        "closes_on": "",
+        "outcome": rich_text(""),
+        **overrides,
+    }

@@ -9,6 +9,8 @@ from wagtail.users.models import UserProfile
 
 from campaigns.models import Appeal, Development
 from tests.builders import (
+    appeal_form_data,
+    development_form_data,
     make_appeal,
     make_campaign,
     make_campaign_index,
@@ -23,6 +25,14 @@ pytestmark = pytest.mark.django_db
 
 DEVELOPMENTS = "/admin/snippets/campaigns/development/"
 APPEALS = "/admin/snippets/campaigns/appeal/"
+
+
+def development_form(**overrides):
+    return nested_form_data({**development_form_data(**overrides), "action-submit": "submit"})
+
+
+def appeal_form(**overrides):
+    return nested_form_data({**appeal_form_data(**overrides), "action-submit": "submit"})
 
 
 @pytest.fixture
@@ -41,49 +51,6 @@ def campaigns(home_page):
     translate(english.get_parent().specific, "fa", title="کارزارها")
     persian = translate(english, "fa", title="ارتباط خانوادگی")
     return english, persian
-
-
-def development_form(**overrides):
-    return nested_form_data(
-        {
-            "date": "2003-07-17",
-            "precision": "day",
-            "headline": "Families meet in Baghdad",
-            "summary": "Relatives gather.",
-            "campaign": "",
-            "link_page": "",
-            "link_document": "",
-            "link_url": "",
-            "action-submit": "submit",
-            **overrides,
-        }
-    )
-
-
-def appeal_form(**overrides):
-    return nested_form_data(
-        {
-            "title": "Write to the rapporteur",
-            "slug": "write-to-the-rapporteur",
-            "campaign": "",
-            "target_name": "Someone",
-            "target_role": "",
-            "ask": "Ask.",
-            "background": rich_text(""),
-            "action": "link",
-            "action_label": "",
-            "email_to": "",
-            "email_subject": "",
-            "email_body": "",
-            "action_url": "https://example.org/",
-            "action_page": "",
-            "opens_on": "2003-05-01",
-            "closes_on": "",
-            "outcome": rich_text(""),
-            "action-submit": "submit",
-            **overrides,
-        }
-    )
 
 
 def campaign_options(response):

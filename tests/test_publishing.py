@@ -11,6 +11,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from campaigns.models import Appeal, Development
 from tests.builders import (
+    development_form_data,
     make_appeal,
     make_appeal_index,
     make_campaign,
@@ -43,20 +44,6 @@ def moderator(client, django_user_model):
     return member_of(django_user_model, client, "Moderators")
 
 
-def development_form(**overrides):
-    return {
-        "date": "2003-07-17",
-        "precision": "day",
-        "headline": "Families meet in Baghdad",
-        "summary": "Relatives gather.",
-        "campaign": "",
-        "link_page": "",
-        "link_document": "",
-        "link_url": "",
-        **overrides,
-    }
-
-
 def test_groups_and_the_workflow_exist_after_migrate():
     editors, moderators = Group.objects.get(name="Editors"), Group.objects.get(name="Moderators")
     assert {"add_development", "change_appeal"} <= {p.codename for p in editors.permissions.all()}
@@ -76,7 +63,7 @@ def test_groups_and_the_workflow_exist_after_migrate():
 def test_an_editor_cannot_publish_a_development(client, editor):
     response = client.post(
         "/admin/snippets/campaigns/development/add/",
-        {**development_form(), "action-publish": "publish"},
+        {**development_form_data(), "action-publish": "publish"},
     )
 
     assert response.status_code in (302, 403)
@@ -106,7 +93,7 @@ def test_an_editor_cannot_publish_a_page(client, editor, home_page):
 def test_an_editor_submits_and_a_moderator_approves(client, django_user_model, editor):
     client.post(
         "/admin/snippets/campaigns/development/add/",
-        {**development_form(), "action-submit": "submit"},
+        {**development_form_data(), "action-submit": "submit"},
     )
     development = Development.objects.get()
     assert not development.live
@@ -130,7 +117,7 @@ def test_an_editor_submits_and_a_moderator_approves(client, django_user_model, e
 def test_a_moderator_can_publish_directly(client, moderator):
     client.post(
         "/admin/snippets/campaigns/development/add/",
-        {**development_form(), "action-publish": "publish"},
+        {**development_form_data(), "action-publish": "publish"},
     )
 
     assert Development.objects.get().live
@@ -142,7 +129,7 @@ def test_a_moderator_can_schedule_a_development_for_later(client, moderator):
     client.post(
         "/admin/snippets/campaigns/development/add/",
         {
-            **development_form(),
+            **development_form_data(),
             "go_live_at": later.strftime("%Y-%m-%d %H:%M"),
             "action-publish": "publish",
         },

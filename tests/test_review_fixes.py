@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Locale
-from wagtail.test.utils.form_data import rich_text
 
 from campaigns.models import Appeal, Development
 from tests.builders import (
+    appeal_form_data,
     make_appeal,
     make_appeal_index,
     make_campaign,
@@ -25,34 +25,15 @@ from tests.html import parse
 pytestmark = pytest.mark.django_db
 
 
-def appeal_form(**overrides):
-    return {
-        "title": "Write again",
-        "slug": "write-to-the-un-special-rapporteur",
-        "campaign": "",
-        "target_name": "Someone",
-        "target_role": "",
-        "ask": "Ask.",
-        "background": rich_text(""),
-        "action": "link",
-        "action_label": "",
-        "email_to": "",
-        "email_subject": "",
-        "email_body": "",
-        "action_url": "https://example.org/",
-        "action_page": "",
-        "opens_on": "2003-05-01",
-        "closes_on": "",
-        "outcome": rich_text(""),
-        **overrides,
-    }
-
-
 def test_a_duplicate_appeal_address_is_a_form_error_not_a_500(admin_client):
     make_appeal()
 
     response = admin_client.post(
-        "/admin/snippets/campaigns/appeal/add/", {**appeal_form(), "action-publish": "publish"}
+        "/admin/snippets/campaigns/appeal/add/",
+        {
+            **appeal_form_data(title="Write again", slug="write-to-the-un-special-rapporteur"),
+            "action-publish": "publish",
+        },
     )
 
     assert response.status_code == 200
