@@ -86,26 +86,14 @@ def label(name):
     return capfirst(ContactRequest._meta.get_field(name).verbose_name)
 
 
+# The export: the request's number and the caseworkers' part around the requester's answers.
 EXPORTED_FIELDS = (
     "id",
     "created_at",
     "status",
     "assigned_to",
     "closed_at",
-    "requester_name",
-    "relationship",
-    "email",
-    "phone",
-    "country",
-    "preferred_language",
-    "relative_name",
-    "relative_other_names",
-    "relative_year",
-    "relative_last_place",
-    "message",
-    "would_travel",
-    "consent_contact",
-    "consent_share",
+    *ANSWER_FIELDS[1:],
     "relative_consent",
     "relative_consent_on",
     "notes",
