@@ -14,6 +14,7 @@ left-to-right unit instead: <bdi dir="ltr">.
 """
 
 import re
+from html import unescape
 
 from django.utils.safestring import mark_safe
 
@@ -22,7 +23,7 @@ _LETTER = r"A-Za-z\u00C0-\u024F"
 # spaces and the punctuation names use (Mr. O'Brien, Amnesty International's, UN/ICRC, A&B),
 # but ends on a letter or digit: a comma or full stop after it belongs to the Persian sentence.
 _JOINER = r"(?:[ .\-'’/,]|&amp;|&#x27;|&quot;)+"
-_LATIN_RUN = re.compile(
+LATIN_RUN = re.compile(
     rf"(?<![&#\w])[{_LETTER}][{_LETTER}0-9]*(?:{_JOINER}[{_LETTER}0-9]+)*(?![\w;])"
 )
 # The text is escaped: a quotation mark (an entity here) ends a web address, "&amp;" does not.
@@ -41,15 +42,43 @@ _RAW = {"script", "style", "textarea", "title", "option", "bdi"}
 _TAG_NAME = re.compile(r"</?\s*([a-zA-Z0-9]+)")
 
 
+_WORD = re.compile(rf"[{_LETTER}]+")
+
+
+def latin_on_purpose(text, run):
+    """Whether the Latin run (a match in text) is Latin on purpose: an acronym (UN, ICRC,
+    UN/ICRC, PDF) or the original of a name or term given in brackets after its Persian form
+    ("آندریاس ماوروماتیس (Andreas Mavrommatis)", "«ایمن‌ترین» (Safest)"), as the translators'
+    guide (docs/translators.md) asks. Any other Latin words are an untranslated leftover."""
+    words = _WORD.findall(unescape(run.group(0)))
+    acronym = len("".join(words)) > 1 and all(word.isupper() for word in words)
+    gloss = text[run.start() - 1 : run.start()] == "(" and text[run.end() : run.end() + 1] == ")"
+    return acronym or gloss
+
+
+def _isolate_runs(text):
+    """Each Latin run in <bdi>; one that is Latin on purpose says it is English too (lang="en")
+    for screen readers, spelling and hyphenation. Untranslated words are left without it, and
+    tests/test_every_page.py finds them."""
+    return LATIN_RUN.sub(
+        lambda run: (
+            f'<bdi lang="en">{run.group(0)}</bdi>'
+            if latin_on_purpose(text, run)
+            else f"<bdi>{run.group(0)}</bdi>"
+        ),
+        text,
+    )
+
+
 def _isolate_text(text):
     """Escaped text with each address in <bdi dir="ltr"> and each Latin run between them in
     <bdi>."""
     out, start = [], 0
     for address in _ADDRESS.finditer(text):
-        out.append(_LATIN_RUN.sub(r"<bdi>\g<0></bdi>", text[start : address.start()]))
+        out.append(_isolate_runs(text[start : address.start()]))
         out.append(f'<bdi dir="ltr">{address.group(0)}</bdi>')
         start = address.end()
-    out.append(_LATIN_RUN.sub(r"<bdi>\g<0></bdi>", text[start:]))
+    out.append(_isolate_runs(text[start:]))
     return "".join(out)
 
 

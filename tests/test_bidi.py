@@ -14,16 +14,28 @@ from tests.html import parse
 @pytest.mark.parametrize(
     ("html", "isolated"),
     [
-        ("سازمان ملل (UN)، و ICRC.", "سازمان ملل (<bdi>UN</bdi>)، و <bdi>ICRC</bdi>."),
+        # Acronyms are Latin on purpose, and say they are English.
+        (
+            "سازمان ملل (UN)، و ICRC.",
+            'سازمان ملل (<bdi lang="en">UN</bdi>)، و <bdi lang="en">ICRC</bdi>.',
+        ),
+        # So is a name's or a term's original in brackets after its Persian form.
+        (
+            "آندریاس ماوروماتیس (Andreas Mavrommatis)، «ایمن‌ترین» (Safest)",
+            'آندریاس ماوروماتیس (<bdi lang="en">Andreas Mavrommatis</bdi>)، '
+            '«ایمن‌ترین» (<bdi lang="en">Safest</bdi>)',
+        ),
         # A name with its title and initials is one run; the Persian comma after it is not.
+        # Not in brackets after its Persian form, it is not marked as English on purpose.
         (
             "خطاب به Mr A. Mavrommatis، گزارشگر",
             "خطاب به <bdi>Mr A. Mavrommatis</bdi>، گزارشگر",
         ),
         # Escaped characters inside a name stay inside it; entities are never taken as words.
-        ("AT&amp;T و O&#x27;Brien", "<bdi>AT&amp;T</bdi> و <bdi>O&#x27;Brien</bdi>"),
+        ("AT&amp;T و O&#x27;Brien", '<bdi lang="en">AT&amp;T</bdi> و <bdi>O&#x27;Brien</bdi>'),
         ("&quot;کارزار&quot; &amp; دیگر", "&quot;کارزار&quot; &amp; دیگر"),
-        ("UN 2003 و ۱۳۸۲", "<bdi>UN 2003</bdi> و ۱۳۸۲"),
+        ("UN 2003 و ۱۳۸۲", '<bdi lang="en">UN 2003</bdi> و ۱۳۸۲'),
+        ("Update 2003", "<bdi>Update 2003</bdi>"),
         # An e-mail address is one run, in its own order.
         (
             "به نشانی contact@iran-interlink.example بنویسید.",
@@ -38,7 +50,7 @@ def test_latin_runs_in_persian_text_are_isolated(html, isolated):
 def test_tags_attributes_and_text_only_elements_are_left_alone():
     html = (
         '<a href="/en/About" title="About us" class="x">درباره</a>'
-        "<option>Family Contact</option><textarea>Dear Sir</textarea><bdi>UN</bdi>"
+        '<option>Family Contact</option><textarea>Dear Sir</textarea><bdi lang="en">UN</bdi>'
     )
 
     assert isolate_latin_runs(html) == html

@@ -77,7 +77,7 @@ def test_a_persian_page_gives_a_documents_size_in_persian_digits_and_words(
 
     assert meta.get_text() == "(PDF، ۱۲۰ کیلوبایت)"
     # The Latin type is isolated, so the comma and the size keep their places right to left.
-    assert str(meta.bdi) == "<bdi>PDF</bdi>"
+    assert str(meta.bdi) == '<bdi lang="en">PDF</bdi>'
 
 
 def test_images_are_responsive_with_dimensions_and_alt_text(client, body_page):

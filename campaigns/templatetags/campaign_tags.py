@@ -2,6 +2,7 @@ from urllib.parse import quote
 
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 register = template.Library()
 
@@ -14,7 +15,8 @@ def appeal_url(context, appeal):
 
 @register.inclusion_tag("includes/share_links.html", takes_context=True)
 def share_links(context, title):
-    """Plain links to share the current page: nothing loads from these sites until clicked."""
+    """Plain links to share the current page: nothing loads from these sites until clicked.
+    The services' names are written in the reader's script, as their own apps write them."""
     request = context["request"]
     url = request.build_absolute_uri(request.path)
     u, t = quote(url, safe=""), quote(title, safe="")
@@ -22,9 +24,9 @@ def share_links(context, title):
         "url": url,
         "links": [
             (_("E-mail"), f"mailto:?subject={t}&body={u}"),
-            ("Telegram", f"https://t.me/share/url?url={u}&text={t}"),
-            ("WhatsApp", f"https://wa.me/?text={t}%20{u}"),
-            ("X", f"https://x.com/intent/post?text={t}&url={u}"),
-            ("Facebook", f"https://www.facebook.com/sharer/sharer.php?u={u}"),
+            (pgettext("share on", "Telegram"), f"https://t.me/share/url?url={u}&text={t}"),
+            (pgettext("share on", "WhatsApp"), f"https://wa.me/?text={t}%20{u}"),
+            (pgettext("share on", "X"), f"https://x.com/intent/post?text={t}&url={u}"),
+            (pgettext("share on", "Facebook"), f"https://www.facebook.com/sharer/sharer.php?u={u}"),
         ],
     }
