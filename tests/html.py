@@ -19,15 +19,19 @@ def site_name(document):
     return link["href"], link.get_text(strip=True)
 
 
-# Every public page type of the demo site, by what readers would call it.
+# Every public page of the demo site (tests/test_every_page.py proves it), by what readers
+# would call it; a timeline filter and a search stand for the others.
 PUBLIC_PAGES = {
     "home": "/",
     "content page": "/aims/",
+    "point of view": "/our-point-of-view/",
+    "about and contact": "/about/",
     "FAQ": "/faq/",
     "campaign index": "/campaigns/",
     "campaign": "/campaigns/family-contact/",
     "campaign update": "/campaigns/family-contact/families-meet-in-baghdad/",
     "campaign timeline": "/campaigns/family-contact/timeline/",
+    "family contact form": "/campaigns/family-contact/ask-for-news/",
     "timeline": "/timeline/",
     "appeal list": "/appeals/",
     "appeal": "/appeals/family-visits-un-special-rapporteur/",
@@ -37,15 +41,20 @@ PUBLIC_PAGES = {
     "not found": "/no-such-page/",
     "Persian home": "/fa/",
     "Persian content page": "/fa/aims/",
+    "Persian point of view": "/fa/our-point-of-view/",
+    "Persian about and contact": "/fa/about/",
     "Persian FAQ": "/fa/faq/",
     "Persian privacy": "/fa/privacy/",
     "Persian campaign index": "/fa/campaigns/",
     "Persian campaign": "/fa/campaigns/family-contact/",
     "Persian campaign update": "/fa/campaigns/family-contact/families-meet-in-baghdad/",
     "Persian campaign timeline": "/fa/campaigns/family-contact/timeline/",
+    "Persian family contact form": "/fa/campaigns/family-contact/ask-for-news/",
     "Persian timeline": "/fa/timeline/",
+    "Persian timeline of a year": "/fa/timeline/?year=1382",
     "Persian appeal list": "/fa/appeals/",
     "Persian appeal": "/fa/appeals/family-visits-un-special-rapporteur/",
     "Persian search with results": "/fa/search/?q=" + quote("خانواده"),
+    "Persian search without results": "/fa/search/?q=" + quote("گورخر"),
     "Persian not found": "/fa/no-such-page/",
 }
