@@ -21,7 +21,13 @@ from base.models import SUMMARY_LENGTH, SectionedBodyMixin, SitePage
 from ..blocks import BodyStreamBlock
 from ..family_contact.models import FamilyContactPage
 from .appeals import Appeal
-from .bases import Precision, TimelineFeedsMixin, paginated_timeline, year_filter
+from .bases import (
+    Precision,
+    TimelineFeedsMixin,
+    paginated_timeline,
+    year_filter,
+    year_options,
+)
 
 LATEST_ON_CAMPAIGN = 5
 
@@ -170,7 +176,7 @@ class CampaignPage(TimelineFeedsMixin, SectionedBodyMixin, SitePage):
         context.update(
             paginated_timeline(request, timeline.in_year(year)),
             year=year,
-            years=timeline.years(),
+            years=year_options(timeline, year),
         )
         return TemplateResponse(request, "campaigns/campaign_timeline.html", context)
 
