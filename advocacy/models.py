@@ -102,13 +102,15 @@ class HomePage(SitePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["developments"] = Timeline(self.locale).latest(LATEST_ON_HOME)
-        open_appeals = Appeal.objects.live().in_language(self.locale).open()
         # The newest open appeal in a box near the top, where a supporter looks first; the
-        # others in their column below.
-        newest = open_appeals.order_by("-opens_on", "title").first()
-        context["act_now"] = [newest] if newest else []
-        others = open_appeals.exclude(pk=newest.pk) if newest else open_appeals
-        context["appeals"] = list(others.open_first()[:LATEST_ON_HOME])
+        # next ones in their column below.
+        appeals = list(
+            Appeal.objects.live()
+            .in_language(self.locale)
+            .open()
+            .order_by("-opens_on", "title")[: LATEST_ON_HOME + 1]
+        )
+        context["act_now"], context["appeals"] = appeals[:1], appeals[1:]
         context["timeline_page"] = site_data.section(TimelinePage, self.locale_id)
         return context
 
