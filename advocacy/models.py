@@ -102,9 +102,15 @@ class HomePage(SitePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["developments"] = Timeline(self.locale).latest(LATEST_ON_HOME)
-        context["appeals"] = list(
-            Appeal.objects.live().in_language(self.locale).open().open_first()[:LATEST_ON_HOME]
+        # The newest open appeal in a box near the top, where a supporter looks first; the
+        # next ones in their column below.
+        appeals = list(
+            Appeal.objects.live()
+            .in_language(self.locale)
+            .open()
+            .order_by("-opens_on", "title")[: LATEST_ON_HOME + 1]
         )
+        context["act_now"], context["appeals"] = appeals[:1], appeals[1:]
         context["timeline_page"] = site_data.section(TimelinePage, self.locale_id)
         return context
 

@@ -214,8 +214,37 @@ def test_appeals_appear_on_their_campaign_page(client, home_page, appeals_page):
 
     page = parse(client.get("/campaigns/family-contact/"))
 
-    titles = [h.get_text() for h in page.select(".campaign-appeals .appeal-card h3")]
+    titles = [h.get_text() for h in page.select(".act-now h3")]
     assert titles == ["Open appeal"]
+
+
+def test_the_campaign_page_puts_its_open_appeals_first_and_in_its_contents(
+    client, home_page, appeals_page
+):
+    campaign = make_campaign(make_campaign_index(home_page))
+    appeal = make_appeal("Open appeal", campaign=campaign, action_label="Write to him")
+
+    page = parse(client.get("/campaigns/family-contact/"))
+
+    box = page.select_one("main .act-now")
+    # Straight after the summary, before the body's first section.
+    assert box.find_previous_sibling()["class"] == ["lead"]
+    assert links(box)[-1] == (f"/appeals/{appeal.slug}/", "Write to him")
+    bar = links(page.select_one("nav.contents-bar"))
+    assert bar[0] == ("#act-now", "Act now")
+    assert bar[-1] == ("#recent-developments", "Recent developments")
+    for href, _text in bar:
+        assert page.find(id=href[1:]).name == "h2"
+
+
+def test_a_campaign_without_open_appeals_has_no_act_now_box(client, home_page, appeals_page):
+    campaign = make_campaign(make_campaign_index(home_page))
+    make_appeal("Closed appeal", campaign=campaign, closes_on=datetime.date(2004, 1, 1))
+
+    page = parse(client.get("/campaigns/family-contact/"))
+
+    assert page.select_one(".act-now") is None
+    assert page.select_one('a[href="#act-now"]') is None
 
 
 def test_the_call_to_action_block_shows_a_published_appeal(client, home_page, appeals_page):

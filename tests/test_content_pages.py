@@ -135,6 +135,23 @@ def test_page_without_headings_has_no_contents_bar(client, home_page):
     assert parse(client.get("/plain/")).select_one("nav.contents-bar") is None
 
 
+def test_a_page_of_one_section_has_no_contents_bar_and_no_back_to_top(client, home_page):
+    make_content_page(
+        home_page,
+        "Short",
+        body=[
+            ("heading", {"text": "The only section", "anchor": "only"}),
+            ("paragraph", RichText("<p>Families ask to visit.</p>")),
+        ],
+    )
+
+    page = parse(client.get("/short/"))
+
+    assert page.find(id="only").name == "h2"
+    assert page.select_one("nav.contents-bar") is None
+    assert page.select_one(".back-to-top") is None
+
+
 def test_heading_anchor_is_filled_in_from_the_text_when_left_blank():
     value = BodyStreamBlock().clean(
         BodyStreamBlock().to_python([{"type": "heading", "value": {"text": "Who we are for!"}}])

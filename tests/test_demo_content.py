@@ -53,10 +53,12 @@ def test_demo_content_builds_the_organisations_pages_in_the_main_navigation(clie
 def test_demo_content_builds_the_family_contact_campaign(client, demo_site):
     page = parse(client.get("/campaigns/family-contact/"))
     assert [text for _href, text in links(page.select_one("nav.contents-bar"))] == [
+        "Act now",
         "Families appeal to the United Nations",
         "An invitation to visit the camps",
         "Our response",
         "Obstacles",
+        "Recent developments",
     ]
     statement = page.select_one(".document-link")
     assert "(PDF, 1 KB)" in statement.get_text(" ", strip=True)
@@ -91,10 +93,12 @@ def test_demo_content_has_the_family_contact_campaign_in_persian(client, demo_si
     page = parse(client.get("/fa/campaigns/family-contact/"))
     assert (page.html["lang"], page.h1.get_text()) == ("fa", "ارتباط خانوادگی")
     assert [text for _href, text in links(page.select_one("nav.contents-bar"))] == [
+        "همین حالا اقدام کنید",
         "خانواده‌ها از سازمان ملل یاری می‌خواهند",
         "دعوت به دیدار از اردوگاه‌ها",
         "پاسخ ما",
         "موانع",
+        "رویدادهای اخیر",
     ]
     # Latin acronyms in Persian text are isolated, so their brackets stay where they belong.
     assert '(<bdi lang="en">ICRC</bdi>)،' in str(page.select_one("main"))

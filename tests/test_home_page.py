@@ -60,12 +60,18 @@ def test_home_page_shows_the_latest_published_developments_and_open_appeals(clie
     make_development("Relatives gather in Tehran", date=datetime.date(2002, 10, 1))
     make_development("A draft", live=False)
     make_appeal("Write to the Special Rapporteur")
+    make_appeal("Write to the minister", opens_on=datetime.date(2003, 8, 1))
     make_appeal("An old appeal", closes_on=datetime.date(2003, 12, 31))
 
     page = parse(client.get("/"))
 
     headlines = [h.get_text(strip=True) for h in page.select(".timeline-entry h3")]
     assert headlines == ["Families meet in Baghdad", "Relatives gather in Tehran"]
+    # The newest open appeal in the box at the top, the other open ones in their column.
+    act_now = page.select_one("main .act-now")
+    assert act_now.find_all_previous("h2") == []
+    assert [h.get_text(strip=True) for h in act_now.select("h3")] == ["Write to the minister"]
+    assert act_now.select_one("a.button")["href"] == "/appeals/write-to-the-minister/"
     appeals = [h.get_text(strip=True) for h in page.select(".appeal-list h3")]
     assert appeals == ["Write to the Special Rapporteur"]
     assert page.find("link", type="application/rss+xml")["href"] == "/timeline/feed/rss/"

@@ -172,12 +172,28 @@ def test_bad_filters_answer_404_or_an_empty_state_never_500(client, timeline_pag
     assert response.status_code == status
 
 
-def test_a_year_without_entries_says_so(client, timeline_page):
+def test_a_year_without_entries_says_so_and_keeps_the_filter_as_chosen(client, timeline_page):
     make_development()
 
     page = parse(client.get("/timeline/", {"year": "1850"}))
 
-    assert "Nothing has been published here yet." in page.main.get_text()
+    assert "No developments in 1850." in page.main.get_text()
+    assert "Nothing has been published here yet." not in page.main.get_text()
+    assert page.select_one("#filter-year option[selected]")["value"] == "1850"
+    assert ("/timeline/", "Clear the filter and show all developments") in links(page.main)
+
+
+def test_a_campaign_and_year_without_entries_name_both(client, timeline_page, home_page):
+    campaign = make_campaign(make_campaign_index(home_page))
+    make_development(date=datetime.date(2003, 7, 17))
+    make_development("Of the campaign", campaign=campaign, date=datetime.date(2002, 10, 1))
+
+    page = parse(client.get("/timeline/", {"year": "2003", "campaign": campaign.slug}))
+
+    text = " ".join(page.main.get_text().split())
+    assert "No developments in 2003 for the campaign Family Contact." in text
+    assert page.select_one("#filter-year option[selected]")["value"] == "2003"
+    assert page.select_one("#filter-campaign option[selected]")["value"] == campaign.slug
 
 
 def test_the_timeline_is_paginated(client, timeline_page):
@@ -275,6 +291,15 @@ def test_the_persian_timeline_files_entries_under_solar_hijri_years_in_persian_d
         ("1382", "۱۳۸۲"),
         ("1381", "۱۳۸۱"),
     ]
+
+
+def test_a_persian_year_without_entries_is_named_in_persian_digits(client, persian_timeline):
+    make_persian_development("Nowruz 1382", datetime.date(2003, 3, 21))
+
+    page = parse(client.get("/fa/timeline/", {"year": "1383"}))
+
+    assert "در سال ۱۳۸۳ رویدادی ثبت نشده است." in " ".join(page.main.get_text().split())
+    assert page.select_one("#filter-year option[selected]").get_text() == "۱۳۸۳"
 
 
 def test_the_persian_year_filter_takes_a_solar_hijri_year(client, persian_timeline):

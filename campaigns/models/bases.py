@@ -95,6 +95,15 @@ def year_filter(request):
     return int(raw)
 
 
+def year_options(timeline, year):
+    """The years of the year filter: those with entries, and the one chosen even without any,
+    so that the filter still shows what the reader asked for when nothing matches it."""
+    years = timeline.years()
+    if year is not None and year not in years:
+        years = sorted([*years, year], reverse=True)
+    return years
+
+
 def paginated_timeline(request, timeline):
     page = Paginator(timeline.rows(), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     return {"entries": timeline.hydrate(page.object_list), "page_obj": page}

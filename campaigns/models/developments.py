@@ -24,6 +24,7 @@ from .bases import (
     paginated_timeline,
     truncate_to_precision,
     year_filter,
+    year_options,
 )
 from .pages import CampaignPage
 
@@ -61,7 +62,7 @@ class TimelinePage(TimelineFeedsMixin, SectionPage):
             campaigns=campaigns,
             campaign=campaign,
             year=year,
-            years=timeline.years(),
+            years=year_options(timeline, year),
         )
         return TemplateResponse(request, self.get_template(request), context)
 

@@ -21,7 +21,13 @@ from base.models import SUMMARY_LENGTH, SectionedBodyMixin, SitePage
 from ..blocks import BodyStreamBlock
 from ..family_contact.models import FamilyContactPage
 from .appeals import Appeal
-from .bases import Precision, TimelineFeedsMixin, paginated_timeline, year_filter
+from .bases import (
+    Precision,
+    TimelineFeedsMixin,
+    paginated_timeline,
+    year_filter,
+    year_options,
+)
 
 LATEST_ON_CAMPAIGN = 5
 
@@ -136,20 +142,18 @@ class CampaignPage(TimelineFeedsMixin, SectionedBodyMixin, SitePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # Appeals the editors already placed in the body are not listed a second time.
-        in_body = [
-            block.value["appeal"].translation_key
-            for block in self.body
-            if block.block_type == "call_to_action" and block.value["appeal"]
-        ]
+        # All the open appeals, those the editors also placed in the body too: the box at the
+        # top is where a supporter looks first.
         context["appeals"] = list(
-            Appeal.objects.live()
-            .in_language(self.locale)
-            .open()
-            .for_campaign(self)
-            .exclude(translation_key__in=in_body)
+            Appeal.objects.live().in_language(self.locale).open().for_campaign(self).open_first()
         )
         context["timeline_entries"] = self.timeline().latest(LATEST_ON_CAMPAIGN)
+        # The contents bar leads to the action and the news as well as to the body's sections.
+        context["contents"] = [
+            *([{"anchor": "act-now", "text": _("Act now")}] if context["appeals"] else []),
+            *self.headings(),
+            {"anchor": "recent-developments", "text": _("Recent developments")},
+        ]
         context["contact_form"] = self.contact_form()
         return context
 
@@ -172,7 +176,7 @@ class CampaignPage(TimelineFeedsMixin, SectionedBodyMixin, SitePage):
         context.update(
             paginated_timeline(request, timeline.in_year(year)),
             year=year,
-            years=timeline.years(),
+            years=year_options(timeline, year),
         )
         return TemplateResponse(request, "campaigns/campaign_timeline.html", context)
 

@@ -91,7 +91,7 @@ def test_text_enlarged_to_200_percent_stays_within_the_window(reader, demo_site,
 
 @pytest.mark.parametrize(
     "name",
-    ["campaign", "campaign update", "appeal", "Persian campaign"],
+    ["campaign", "campaign timeline", "appeal", "Persian campaign"],
     ids=lambda name: name.replace(" ", "-"),
 )
 def test_pages_print_without_navigation_and_with_link_addresses(reader, demo_site, name):
@@ -99,15 +99,29 @@ def test_pages_print_without_navigation_and_with_link_addresses(reader, demo_sit
     reader.emulate_media(media="print")
 
     hidden = reader.evaluate(
-        "[...document.querySelectorAll('.site-nav, .site-search, .breadcrumbs, .share')]"
+        "[...document.querySelectorAll('.site-nav, .site-search, .language-links, .breadcrumbs,"
+        " .share, .button, .back-to-top, .site-footer .footer-links')]"
         ".map(e => getComputedStyle(e).display)"
     )
-    link = reader.locator("main a[href^='/']").first
-    shown = link.evaluate("a => getComputedStyle(a, '::after').content")
+    backgrounds = reader.evaluate(
+        "[...document.querySelectorAll('body, .site-header, .site-footer, .contents-bar')]"
+        ".map(e => getComputedStyle(e).backgroundColor)"
+    )
+    # Each link paper shows, with what it prints after itself.
+    printed = reader.evaluate(
+        "[...document.querySelectorAll('main a[href]')].filter(a => a.checkVisibility())"
+        ".map(a => [a.getAttribute('href'), getComputedStyle(a, '::after').content])"
+    )
 
     assert hidden and set(hidden) == {"none"}
-    # The address is isolated (LRI…PDI), so its brackets keep their order in Persian.
-    assert shown == f'" (\u2066{link.get_attribute("href")}\u2069)"'
+    assert set(backgrounds) == {"rgba(0, 0, 0, 0)"}
+    assert any(href.startswith("/") for href, _ in printed)
+    for href, shown in printed:
+        if href.startswith("/"):
+            # The full address, isolated (LRI…PDI) so its brackets keep their order in Persian.
+            assert shown == f'" (\u2066{demo_site.url}{href}\u2069)"'
+        elif href.startswith("#"):
+            assert shown == "none"
 
 
 def test_keyboard_users_skip_to_the_content_and_see_where_they_are(reader, demo_site):
