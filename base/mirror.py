@@ -279,6 +279,8 @@ class _Page:
             url = element.get(attribute)
             if url and crawler.internal(url) and _copied(element):
                 element[attribute] = self.link(crawler, url)
+                if element.get("data-print-href"):
+                    self.print_address(crawler, element)
         for element in document.find_all(srcset=True):
             element["srcset"] = ", ".join(
                 " ".join([self.link(crawler, words[0]), *words[1:]])
@@ -286,6 +288,18 @@ class _Page:
                 if (words := candidate.split())
             )
         return str(document).encode()
+
+    @staticmethod
+    def print_address(crawler, element):
+        """The address printed after a link (base/templatetags/print_tags.py): the main
+        site's, as the canonical; none where the link now leads out of the site (mailto:)."""
+        if urlsplit(element["href"]).scheme:
+            del element["data-print-href"]
+            return
+        parts = urlsplit(element["data-print-href"])
+        query = f"?{parts.query}" if parts.query else ""
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        element["data-print-href"] = crawler.base + parts.path + query + fragment
 
     def link(self, crawler, url):
         """The address of url from this page: its file in the copy, where it redirects, or the

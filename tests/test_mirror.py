@@ -102,6 +102,8 @@ def test_the_copy_keeps_the_main_site_as_canonical_and_names_it_for_what_needs_a
     )
 
     assert faq.select_one("link[rel=canonical]")["href"] == f"{MAIN}/fa/faq/"
+    printed = {a["data-print-href"] for a in faq.select("[data-print-href]")}
+    assert printed and all(address.startswith(f"{MAIN}/") for address in printed)
     assert faq.select("form") == []
     note = form_page.select_one("main .mirror-note")
     assert note.a["href"] == f"{MAIN}/fa/campaigns/family-contact/ask-for-news/"
