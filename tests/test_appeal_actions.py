@@ -20,6 +20,7 @@ from campaigns import views
 from campaigns.models import AppealActionCount, AppealSentCount
 from tests.builders import make_appeal, make_appeal_index
 from tests.html import parse
+from tests.test_valid_html import checker, errors_in  # noqa: F401 - the checker is a fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,7 @@ def test_the_appeal_page_shows_the_letter_to_select_and_copy(client, appeals_pag
     }
     body = letter.select_one("pre.letter-body")
     assert body.get_text() == "Dear Mr Mavrommatis,\nPlease help the families."
-    assert page.select_one(f"#{body['aria-labelledby']}").get_text().startswith("The text")
+    assert body.parent.figcaption.get_text().startswith("The text, to copy")
 
 
 def test_the_letter_says_what_sending_from_ones_own_address_reveals(client, appeals_page, appeal):
@@ -439,3 +440,24 @@ def test_a_cache_that_does_not_answer_counts_nothing(client, appeal, monkeypatch
     assert response.status_code == 503
     assert "cannot count letters just now" in response.content.decode()
     assert sent(appeal) == 0
+
+
+def test_the_printed_letter_and_the_confirmation_are_valid_html(
+    client,
+    checker,  # noqa: F811 - the fixture imported above
+    tmp_path,
+    appeals_page,
+    appeal,
+):
+    files = []
+    for name in ("print", "sent"):
+        files.append(tmp_path / f"{name}.html")
+        files[-1].write_bytes(client.get(f"/act/{appeal.pk}/{name}/").content)
+    with translation.override("fa"):
+        files.append(tmp_path / "persian-letter.html")
+        files[-1].write_text(
+            "<!DOCTYPE html><html lang=fa dir=rtl><title>t</title>"
+            + render_to_string("components/appeal_letter.html", {"appeal": appeal})
+        )
+
+    assert errors_in(checker, files) == []

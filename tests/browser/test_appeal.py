@@ -8,6 +8,7 @@ import pytest
 from wagtail.models import Locale
 
 from campaigns.models import Appeal, AppealActionCount, AppealSentCount
+from tests.browser.test_readers import axe_violations
 
 pytestmark = [
     pytest.mark.browser,
@@ -142,3 +143,16 @@ def test_the_persian_page_marks_the_english_letter(reader, demo_site, appeal):
     body = reader.locator("pre.letter-body")
     assert (body.get_attribute("lang"), body.get_attribute("dir")) == ("en", "ltr")
     assert body.evaluate("element => getComputedStyle(element).direction") == "ltr"
+
+
+@VIEWPORTS
+def test_the_appeal_the_printed_letter_and_the_confirmation_pass_axe(
+    reader, demo_site, appeal, viewport
+):
+    for path in (APPEAL_PATH, f"/act/{appeal.pk}/print/", f"/act/{appeal.pk}/sent/"):
+        reader.goto(demo_site.url + path)
+        assert axe_violations(reader) == [], path
+        reader.emulate_media(color_scheme="dark")
+        assert axe_violations(reader) == [], f"{path} in the dark theme"
+        reader.emulate_media(color_scheme="light")
+        assert reader.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
