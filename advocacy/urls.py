@@ -24,6 +24,16 @@ urlpatterns = [
         campaign_views.appeal_action,
         name="appeal_action",
     ),
+    path(
+        f"{settings.APPEAL_ACTION_PATH}<int:appeal_id>/sent/",
+        campaign_views.appeal_sent,
+        name="appeal_sent",
+    ),
+    path(
+        f"{settings.APPEAL_ACTION_PATH}<int:appeal_id>/<slug:channel>/",
+        campaign_views.appeal_action,
+        name="appeal_channel",
+    ),
 ]
 
 # `make run` serves uploads itself, but not documents' files: those go through /documents/,

@@ -13,7 +13,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from base.translations import outdated
 
 from .family_contact import access, register
-from .models import Appeal, ContactRequest, Development
+from .models import Appeal, AppealActionCount, ContactRequest, Development
 
 # Before anything asks for ContactRequest's policy, or Wagtail would make it a plain one.
 register_permission_policy(ContactRequest, access.CaseworkerPermissionPolicy(ContactRequest))
@@ -59,6 +59,7 @@ class AppealViewSet(SnippetViewSet):
         # Not sortable: the counts are annotations, which search results cannot be ordered by.
         Column("actions_week", label=_("Actions, last 7 days")),
         Column("actions_total", label=_("Actions in all")),
+        Column("sent_total", label=_("Letters sent (confirmed)")),
     ]
     list_filter = LIST_FILTER
     ordering = ["-opens_on", "title"]
@@ -93,6 +94,9 @@ class AppealActionsPanel(Component):
             .select_related("locale")
             .order_by("-actions_week", "title")[:PANEL_LENGTH]
         )
+        by_channel = AppealActionCount.by_channel(context["appeals"])
+        for appeal in context["appeals"]:
+            appeal.by_channel = by_channel.get(appeal.pk, [])
         return context
 
 

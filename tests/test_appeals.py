@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from campaigns.models import Appeal, AppealActionCount
+from campaigns.models import Appeal, AppealActionCount, AppealSentCount
 from tests.builders import (
     make_appeal,
     make_appeal_index,
@@ -147,6 +147,7 @@ def test_the_action_keeps_no_personal_data_and_sets_no_cookie(client):
         "id",
         "appeal",
         "date",
+        "channel",
         "count",
     }
     stored = str(list(AppealActionCount.objects.values()))
@@ -266,27 +267,34 @@ def test_the_call_to_action_block_shows_a_published_appeal(client, home_page, ap
     assert boxes[0].select_one(".appeal-action a")["href"] == f"/act/{shown.pk}/"
 
 
-def test_editors_see_action_counts_in_the_listing_and_on_the_dashboard(client, django_user_model):
+def test_editors_see_clicks_per_channel_and_confirmed_sends_side_by_side(client, django_user_model):
     editor = django_user_model.objects.create_user("editor", password="a-long-password-1")
     editor.groups.add(Group.objects.get(name="Editors"))
     client.force_login(editor)
     admin_client = client
     appeal = make_appeal()
     AppealActionCount.objects.create(appeal=appeal, date=today(), count=3)
+    AppealActionCount.objects.create(appeal=appeal, date=today(), channel="gmail", count=2)
     AppealActionCount.objects.create(
         appeal=appeal, date=today() - datetime.timedelta(days=6), count=4
     )
     AppealActionCount.objects.create(
         appeal=appeal, date=today() - datetime.timedelta(days=7), count=10
     )
+    AppealSentCount.objects.create(appeal=appeal, date=today(), count=2)
+    AppealSentCount.objects.create(
+        appeal=appeal, date=today() - datetime.timedelta(days=30), count=3
+    )
 
     listing = parse(admin_client.get("/admin/snippets/campaigns/appeal/"))
     dashboard = parse(admin_client.get("/admin/"))
 
     row = next(tr for tr in listing.select("tbody tr") if "Write to the UN" in tr.get_text())
-    assert [td.get_text(strip=True) for td in row.select("td")][-2:] == ["7", "17"]
+    # Clicks in the last 7 days, clicks in all, confirmed sends in all.
+    assert [td.get_text(strip=True) for td in row.select("td")][-3:] == ["9", "19", "5"]
     panel = dashboard.select_one("#appeal-actions-section")
-    assert [td.get_text(strip=True) for td in panel.select("td")][-2:] == ["7", "17"]
+    cells = [td.get_text(" ", strip=True) for td in panel.select("tbody td")]
+    assert cells[2:] == ["9", "19", "E-mail program: 17 Gmail: 2", "2", "5"]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

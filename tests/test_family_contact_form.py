@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from wagtail.models import Locale
 
+from base import form_guard
 from campaigns.family_contact import form as contact_form
 from campaigns.family_contact import views as contact_views
 from campaigns.models import ContactRequest, FamilyContactPage
@@ -374,7 +375,7 @@ def test_a_cache_that_does_not_answer_refuses_no_family(
     client, form_page, settings, monkeypatch, caplog, raises
 ):
     settings.FAMILY_CONTACT_RATE_LIMIT = 1
-    monkeypatch.setattr(contact_form, "cache", CacheThatDoesNotAnswer(raises))
+    monkeypatch.setattr(form_guard, "cache", CacheThatDoesNotAnswer(raises))
     token = a_while_ago()
 
     with caplog.at_level(logging.WARNING, logger="campaigns.family_contact"):

@@ -121,6 +121,17 @@ APPEAL = {
         "for these visits and to allow them under the supervision of the United Nations.\n\n"
         "Yours sincerely,\n"
     ),
+    # Special Rapporteurs receive their post through the UN human rights office in Geneva.
+    "postal_address": (
+        "Mr Andreas Mavrommatis\n"
+        "Special Rapporteur on the situation of human rights in Iraq\n"
+        "c/o Office of the United Nations High Commissioner for Human Rights\n"
+        "Palais des Nations\n"
+        "CH-1211 Geneva 10\n"
+        "Switzerland"
+    ),
+    # Like the e-mail address, on a reserved domain: the demo's form leads to no real inbox.
+    "web_form_url": "https://un.example/special-procedures/write-to-a-rapporteur",
     "opens_on": datetime.date(2003, 5, 1),
 }
 

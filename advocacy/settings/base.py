@@ -482,6 +482,14 @@ if FAMILY_CONTACT_TOKEN_MAX_AGE <= FAMILY_CONTACT_MIN_SECONDS or FAMILY_CONTACT_
     )
 
 # The full-page cache for anonymous readers (base/page_cache.py); 0 turns it off.
+# An appeal's "I have sent it" confirmation has the family contact form's defences
+# (base/form_guard.py) with tokens and slots of its own: a supporter who has just sent a letter
+# comes back to press it within seconds, and may act on several appeals in an hour.
+APPEAL_SENT_MIN_SECONDS = 3
+APPEAL_SENT_TOKEN_MAX_AGE = 24 * 60 * 60
+APPEAL_SENT_RATE_LIMIT = 10
+APPEAL_SENT_RATE_WINDOW = 60 * 60
+
 # Off with DEBUG unless asked for, so that template changes show at once while developing.
 PAGE_CACHE_SECONDS = _value("PAGE_CACHE_SECONDS")
 if DEBUG and "PAGE_CACHE_SECONDS" not in os.environ:

@@ -20,22 +20,16 @@ Both views send `Cache-Control: private, no-store`: the page cache never keeps t
 form page's only cookie is Django's CSRF cookie.
 """
 
-import hashlib
-import hmac
 import logging
 import re
-import secrets
-import time
 
-from axes.helpers import get_client_ip_address
 from django import forms
 from django.conf import settings
-from django.core import signing
-from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from base import form_guard
 from base.dates import persian_digits, solar_year, solar_year_days
 
 from .models import ContactRequest
@@ -44,8 +38,8 @@ logger = logging.getLogger(__name__)
 
 
 SIGNER_SALT = "campaigns.family_contact.started"
-RATE_KEY_PREFIX = "family-contact:rate:"
-USED_KEY_PREFIX = "family-contact:used:"
+NAMESPACE = "family-contact"
+RATE_KEY_PREFIX = f"{NAMESPACE}:rate:"
 EARLIEST_YEAR = 1950
 # Families in Iran count years in the Solar Hijri calendar: 1329 began at Nowruz 1950.
 EARLIEST_SOLAR_YEAR = EARLIEST_YEAR - 621
@@ -61,87 +55,55 @@ def local_digits(number):
     return persian_digits(number) if translation.get_language() == "fa" else str(number)
 
 
-# The fill-time token
+# The fill-time token and the per-address limit (base/form_guard.py), with this form's settings.
+# When the cache does not answer, both let the request through.
 
 
 def started_token(started=None):
     """A signed record of when the form was shown (now, unless started is given). A random part
     makes each token unique, so that two people shown the form in the same second do not share
     one: a token is taken once (take_token)."""
-    started = int(time.time() if started is None else started)
-    return signing.TimestampSigner(salt=SIGNER_SALT).sign(f"{started}:{secrets.token_urlsafe(9)}")
+    return form_guard.started_token(SIGNER_SALT, started)
 
 
 def seconds_since_start(token):
     """Seconds since the form was shown, or None if the token is missing, altered or expired."""
-    try:
-        value = signing.TimestampSigner(salt=SIGNER_SALT).unsign(
-            token or "", max_age=settings.FAMILY_CONTACT_TOKEN_MAX_AGE
-        )
-        started = int(value.split(":")[0])
-    except (signing.BadSignature, ValueError):
-        return None
-    elapsed = time.time() - started
-    if elapsed > settings.FAMILY_CONTACT_TOKEN_MAX_AGE or elapsed < 0:
-        return None
-    return elapsed
+    return form_guard.seconds_since_start(token, SIGNER_SALT, settings.FAMILY_CONTACT_TOKEN_MAX_AGE)
 
 
 def take_token(token):
     """False if the token was taken before; otherwise it is taken now, for as long as it would
-    be accepted. A cache that does not answer (None or an error) takes nothing and refuses no
-    one."""
-    key = USED_KEY_PREFIX + hashlib.sha256(token.encode()).hexdigest()
-    try:
-        added = cache.add(key, 1, timeout=settings.FAMILY_CONTACT_TOKEN_MAX_AGE)
-    except Exception:  # noqa: BLE001 - any cache failure lets the family through
+    be accepted."""
+    taken = form_guard.take_token(token, NAMESPACE, settings.FAMILY_CONTACT_TOKEN_MAX_AGE)
+    if taken is None:
         logger.warning("The cache did not answer: a family contact token was not checked")
         return True
-    return added is not False
-
-
-# The per-address rate limit
+    return taken
 
 
 def rate_key(request):
     """The cache key for the request's address: a keyed hash, so the address is not in it."""
-    address = get_client_ip_address(request) or ""
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"family-contact:{address}".encode(), hashlib.sha256
-    )
-    return RATE_KEY_PREFIX + digest.hexdigest()
+    return form_guard.rate_key(request, NAMESPACE)
 
 
 def rate_limited(request):
     """Whether the address has used its slots: a quick look, which takes none (take_slot)."""
-    try:
-        used = cache.get(rate_key(request), 0) or 0
-    except Exception:  # noqa: BLE001 - take_slot decides, and says that the cache failed
-        return False
-    return used >= settings.FAMILY_CONTACT_RATE_LIMIT
+    return form_guard.rate_limited(request, NAMESPACE, settings.FAMILY_CONTACT_RATE_LIMIT)
 
 
 def take_slot(request):
-    """Takes one of the address's slots in the window and says whether there was one left.
-
-    add() then incr() are each atomic in the cache (Redis, or LocMemCache under its lock), so
-    however many requests arrive at once, no more than the limit get a number within it. The
-    count disappears when the window ends. A cache that does not answer takes nothing and
-    refuses no one."""
-    key, window = rate_key(request), settings.FAMILY_CONTACT_RATE_WINDOW
-    try:
-        cache.add(key, 0, timeout=window)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between the two calls: a new window starts
-            count = 1 if cache.add(key, 1, timeout=window) else cache.incr(key)
-    except Exception:  # noqa: BLE001 - any cache failure lets the family through
-        count = None
-    if count is None:
+    """Takes one of the address's slots in the window and says whether there was one left."""
+    taken = form_guard.take_slot(
+        request,
+        NAMESPACE,
+        settings.FAMILY_CONTACT_RATE_LIMIT,
+        settings.FAMILY_CONTACT_RATE_WINDOW,
+    )
+    if taken is None:
         # Never the address, nor its hash.
         logger.warning("The cache did not answer: a family contact request was not counted")
         return True
-    return count <= settings.FAMILY_CONTACT_RATE_LIMIT
+    return taken
 
 
 # The form

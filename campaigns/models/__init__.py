@@ -2,7 +2,14 @@
 in campaigns/family_contact/ behind their own boundary."""
 
 from ..family_contact.models import ContactRequest, FamilyContactPage
-from .appeals import Appeal, AppealActionCount, AppealIndexPage, AppealQuerySet
+from .appeals import (
+    Appeal,
+    AppealActionCount,
+    AppealIndexPage,
+    AppealQuerySet,
+    AppealSentCount,
+    Channel,
+)
 from .bases import Precision, Publishable, PublishingQuerySet, SectionPage, truncate_to_precision
 from .developments import Development, TimelinePage
 from .pages import LATEST_ON_CAMPAIGN, CampaignIndexPage, CampaignPage, CampaignUpdatePage
@@ -13,9 +20,11 @@ __all__ = [
     "AppealActionCount",
     "AppealIndexPage",
     "AppealQuerySet",
+    "AppealSentCount",
     "CampaignIndexPage",
     "CampaignPage",
     "CampaignUpdatePage",
+    "Channel",
     "ContactRequest",
     "Development",
     "FamilyContactPage",

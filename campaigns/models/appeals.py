@@ -1,13 +1,16 @@
 """Appeals: calls to supporters to act (snippets), their page, and the count of actions taken."""
 
 import datetime
-from urllib.parse import quote
+import re
+from urllib.parse import quote, urlencode
 
 from django import forms
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import Case, F, Q, Sum, Value, When
+from django.db.models import Case, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -72,15 +75,56 @@ class AppealQuerySet(PublishingQuerySet):
         )
 
     def with_action_counts(self, today=None):
+        """Clicks on the appeal's ways to act (actions_*) and confirmed sends (sent_*), in the
+        last seven days and in all. Subqueries: two joined sums would multiply each other."""
         week_start = (today or timezone.localdate()) - datetime.timedelta(days=6)
+
+        def total(model, **filters):
+            rows = model.objects.filter(appeal=OuterRef("pk"), **filters).values("appeal")
+            return Coalesce(Subquery(rows.annotate(total=Sum("count")).values("total")), 0)
+
         return self.annotate(
-            actions_total=Sum("action_counts__count", default=0),
-            actions_week=Sum(
-                "action_counts__count",
-                filter=Q(action_counts__date__gte=week_start),
-                default=0,
-            ),
+            actions_total=total(AppealActionCount),
+            actions_week=total(AppealActionCount, date__gte=week_start),
+            sent_total=total(AppealSentCount),
+            sent_week=total(AppealSentCount, date__gte=week_start),
         )
+
+
+# A telephone number as people write it: digits, spaces, brackets, dots and dashes, maybe a "+".
+PHONE = RegexValidator(
+    r"^\+?[0-9][0-9 ().\-]{4,30}$",
+    _("A telephone number: digits, maybe with spaces, brackets or dashes and a leading +."),
+)
+# Arabic-script letters: a letter that has them is in Persian, else in English.
+ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
+
+
+class Channel(models.TextChoices):
+    """The ways to act on an appeal, each counted through /act/<id>/<channel>/."""
+
+    EMAIL = "email", _("E-mail program")
+    # The services' own names, the same in every language.
+    GMAIL = "gmail", "Gmail"
+    OUTLOOK = "outlook", "Outlook.com"
+    YAHOO = "yahoo", "Yahoo Mail"
+    FORM = "form", _("Web form")
+    PRINT = "print", _("Printed letter")
+    PHONE = "phone", _("Telephone")
+    LINK = "link", _("Another site")
+    PAGE = "page", _("A page of this site")
+
+
+# Compose pages of the common webmail services: (address, the names of to, subject and body).
+WEBMAIL = {
+    Channel.GMAIL: ("https://mail.google.com/mail/", {"view": "cm"}, ("to", "su", "body")),
+    Channel.OUTLOOK: (
+        "https://outlook.live.com/mail/0/deeplink/compose",
+        {},
+        ("to", "subject", "body"),
+    ),
+    Channel.YAHOO: ("https://compose.mail.yahoo.com/", {}, ("to", "subject", "body")),
+}
 
 
 class Appeal(Publishable):
@@ -130,7 +174,9 @@ class Appeal(Publishable):
         help_text=_("The button's words, e.g. Write to the Special Rapporteur."),
     )
     email_to = models.EmailField(blank=True, help_text=_("For an e-mail: the target's address."))
-    email_subject = models.CharField(max_length=200, blank=True)
+    email_subject = models.CharField(
+        max_length=200, blank=True, help_text=_("For an e-mail: its subject line.")
+    )
     email_body = models.TextField(
         blank=True, help_text=_("The letter supporters start from; they can change it.")
     )
@@ -145,7 +191,9 @@ class Appeal(Publishable):
         related_name="+",
         help_text=_("For a page: the page to read."),
     )
-    opens_on = models.DateField(default=datetime.date.today)
+    opens_on = models.DateField(
+        default=datetime.date.today, help_text=_("The first day supporters can act.")
+    )
     closes_on = models.DateField(
         null=True, blank=True, help_text=_("Leave empty for an appeal with no end date.")
     )
@@ -153,6 +201,25 @@ class Appeal(Publishable):
         blank=True,
         features=["bold", "italic", "link", "document-link"],
         help_text=_("The target's response, once there is one."),
+    )
+    postal_address = models.TextField(
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Optional: the target's postal address, one line per line of the envelope. "
+            "Supporters can then print the letter and post it."
+        ),
+    )
+    phone = models.CharField(
+        max_length=32,
+        blank=True,
+        validators=[PHONE],
+        help_text=_("Optional: a telephone number supporters can call, e.g. +41 22 917 9000."),
+    )
+    web_form_url = models.URLField(
+        blank=True,
+        validators=[WEB_ADDRESS],
+        help_text=_("Optional: the address of the target's own web form for messages."),
     )
 
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="appeal")
@@ -188,6 +255,10 @@ class Appeal(Publishable):
                 FieldPanel("action_page"),
             ],
             heading=_("What supporters do"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("postal_address"), FieldPanel("phone"), FieldPanel("web_form_url")],
+            heading=_("Other ways to reach the target"),
         ),
         FieldRowPanel([FieldPanel("opens_on"), FieldPanel("closes_on")], heading=_("Dates")),
         FieldPanel("outcome"),
@@ -255,15 +326,69 @@ class Appeal(Publishable):
         }[self.action]
 
     def get_target_url(self, request=None):
-        """Where the action leads: only ever what editors stored."""
-        if self.action == self.Action.EMAIL:
+        """Where the main action leads: only ever what editors stored."""
+        return self.channel_target(self.action, request)
+
+    def channels(self):
+        """The ways to act this appeal offers, in the order readers see them."""
+        offered = []
+        if self.email_to:
+            offered += [Channel.EMAIL, Channel.GMAIL, Channel.OUTLOOK, Channel.YAHOO]
+        if self.web_form_url:
+            offered.append(Channel.FORM)
+        if self.action == self.Action.LINK and self.action_url:
+            offered.append(Channel.LINK)
+        if self.action == self.Action.PAGE and self.action_page_id:
+            offered.append(Channel.PAGE)
+        if self.postal_address and self.email_body:
+            offered.append(Channel.PRINT)
+        if self.phone:
+            offered.append(Channel.PHONE)
+        return offered
+
+    def channel_links(self):
+        """{channel: our counted address} for each way to act, for the templates."""
+        return {channel.value: self.get_action_url(channel) for channel in self.channels()}
+
+    def webmail_links(self):
+        """(service name, our counted address) for each webmail compose page."""
+        return [
+            (channel.label, self.get_action_url(channel))
+            for channel in self.channels()
+            if channel in WEBMAIL
+        ]
+
+    def channel_target(self, channel, request=None):
+        """Where a channel leads, built only from what editors stored; None if the appeal does
+        not offer it. The printed letter is a page of ours and has no target."""
+        if channel not in self.channels():
+            return None
+        if channel == Channel.EMAIL:
             query = f"subject={quote(self.email_subject)}&body={quote(self.email_body)}"
             return f"mailto:{quote(self.email_to, safe='@')}?{query}"
-        if self.action == self.Action.LINK:
+        if channel in WEBMAIL:
+            address, fixed, (to, subject, body) = WEBMAIL[channel]
+            query = {**fixed, to: self.email_to, subject: self.email_subject, body: self.email_body}
+            return f"{address}?{urlencode(query, quote_via=quote)}"
+        if channel == Channel.FORM:
+            return self.web_form_url
+        if channel == Channel.LINK:
             return self.action_url
-        if self.action_page_id and self.action_page.live:
+        if channel == Channel.PHONE:
+            return "tel:" + re.sub(r"[^0-9+]", "", self.phone)
+        if channel == Channel.PAGE and self.action_page.live:
             return self.action_page.get_url(request)
         return None
+
+    @property
+    def letter_language(self):
+        """The language the letter is written in, which may not be the appeal's (a Persian
+        appeal asks supporters to write in English to a UN official)."""
+        return "fa" if ARABIC_SCRIPT.search(self.email_subject + self.email_body) else "en"
+
+    @property
+    def postal_address_language(self):
+        return "fa" if ARABIC_SCRIPT.search(self.postal_address) else "en"
 
     # What its page tells link previews and search engines (the meta_tags page_meta tag).
     og_type = "article"
@@ -271,9 +396,16 @@ class Appeal(Publishable):
     def get_meta_description(self):
         return self.ask
 
-    def get_action_url(self):
-        """Our own address for the action, which counts it and then redirects."""
-        return reverse("appeal_action", args=[self.pk])
+    def get_action_url(self, channel=None):
+        """Our own address for the action (or one channel of it), which counts it and then
+        redirects."""
+        if channel is None:
+            return reverse("appeal_action", args=[self.pk])
+        return reverse("appeal_channel", args=[self.pk, channel])
+
+    def get_sent_url(self):
+        """The small page where a supporter says they have sent the letter."""
+        return reverse("appeal_sent", args=[self.pk])
 
     @cached_property
     def index_page(self):
@@ -290,30 +422,81 @@ class Appeal(Publishable):
         return {"appeal": self, "object": self, "request": request}
 
 
-class AppealActionCount(models.Model):
-    """How many supporters followed an appeal's action on a day; nothing about who they were."""
+class DailyCount(models.Model):
+    """A number per appeal and day (and whatever else a subclass keys it by); nothing about who
+    was counted."""
 
-    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="action_counts")
     date = models.DateField()
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["appeal", "date"], name="one_count_per_appeal_and_day")
-        ]
-
-    def __str__(self):
-        return f"{self.appeal}: {self.count} on {self.date}"
+        abstract = True
 
     @classmethod
-    def add_one(cls, appeal, date=None):
+    def add_one(cls, appeal, date=None, **keys):
         """Adds one to the day's count without losing an increment to a concurrent request."""
         date = date or timezone.localdate()
-        if cls.objects.filter(appeal=appeal, date=date).update(count=F("count") + 1):
+        rows = cls.objects.filter(appeal=appeal, date=date, **keys)
+        if rows.update(count=F("count") + 1):
             return
         try:
             with transaction.atomic():
-                cls.objects.create(appeal=appeal, date=date, count=1)
+                cls.objects.create(appeal=appeal, date=date, count=1, **keys)
         except IntegrityError:
             # Another request created the day's row first.
-            cls.objects.filter(appeal=appeal, date=date).update(count=F("count") + 1)
+            rows.update(count=F("count") + 1)
+
+
+class AppealActionCount(DailyCount):
+    """How many supporters followed one of an appeal's ways to act on a day."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="action_counts")
+    channel = models.CharField(
+        max_length=10,
+        choices=Channel.choices,
+        default=Channel.EMAIL,
+        help_text=_("The way to act that supporters followed."),
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appeal", "date", "channel"], name="one_count_per_appeal_day_and_channel"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.appeal}: {self.count} by {self.channel} on {self.date}"
+
+    @classmethod
+    def add_one(cls, appeal, date=None, channel=Channel.EMAIL):
+        super().add_one(appeal, date, channel=channel)
+
+    @classmethod
+    def by_channel(cls, appeals):
+        """{appeal id: [(channel label, clicks in all)]} for the appeals, in one query."""
+        found = {}
+        rows = (
+            cls.objects.filter(appeal__in=appeals)
+            .values("appeal", "channel")
+            .annotate(total=Sum("count"))
+            .order_by("appeal", "-total", "channel")
+        )
+        for row in rows:
+            label = Channel(row["channel"]).label if row["channel"] in Channel else row["channel"]
+            found.setdefault(row["appeal"], []).append((label, row["total"]))
+        return found
+
+
+class AppealSentCount(DailyCount):
+    """How many supporters said, on a day, that they had sent the appeal's letter."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="sent_counts")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["appeal", "date"], name="one_sent_count_per_appeal_day")
+        ]
+
+    def __str__(self):
+        return f"{self.appeal}: {self.count} sent on {self.date}"
