@@ -102,7 +102,10 @@ def test_the_copy_keeps_the_main_site_as_canonical_and_names_it_for_what_needs_a
     )
 
     assert faq.select_one("link[rel=canonical]")["href"] == f"{MAIN}/fa/faq/"
-    printed = {a["data-print-href"] for a in faq.select("[data-print-href]")}
+    campaign = BeautifulSoup(
+        (built / "fa/campaigns/family-contact/index.html").read_bytes(), "html.parser"
+    )
+    printed = {a["data-print-href"] for a in campaign.select("[data-print-href]")}
     assert printed and all(address.startswith(f"{MAIN}/") for address in printed)
     assert faq.select("form") == []
     note = form_page.select_one("main .mirror-note")
@@ -124,7 +127,12 @@ def test_the_appeal_action_leads_where_it_leads_on_the_site_without_being_counte
     page = (built / "appeals" / appeal.slug / "index.html").read_text()
 
     assert f'href="{appeal.get_target_url().replace("&", "&amp;")}"' in page
-    assert "/act/" not in page
+    # The webmail links too; what only the server can do (the printed letter's count, the
+    # confirmation) is the main site's address. The letter itself is on the page.
+    links = [a["href"] for a in BeautifulSoup(page, "html.parser").select("main a[href]")]
+    assert any(link.startswith("https://mail.google.com/") for link in links)
+    assert [link for link in links if "/act/" in link and not link.startswith(MAIN)] == []
+    assert "appeal-letter" in page
     assert not AppealActionCount.objects.exists()
 
 
