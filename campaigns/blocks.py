@@ -33,7 +33,11 @@ class CallToActionBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
-        context["appeal"] = localized(value["appeal"])
+        context["appeal"] = appeal = localized(value["appeal"])
+        # An appeal that the page's "Act now" box shows already, near the top, is not shown a
+        # second time further down.
+        above = (parent_context or {}).get("appeals_above", ())
+        context["shown_above"] = appeal is not None and appeal.pk in above
         return context
 
     class Meta:

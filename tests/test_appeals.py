@@ -16,6 +16,7 @@ from tests.builders import (
     make_campaign,
     make_campaign_index,
     make_content_page,
+    publish,
 )
 from tests.html import links, parse
 
@@ -358,3 +359,23 @@ def test_appeal_and_development_previews_render_in_the_sites_look(rf, admin_user
         page = parse(response)
         assert page.select_one("link[rel=stylesheet]")["href"] == "/static/css/site.css"
         assert str(item).split(": ")[-1] in page.main.get_text()
+
+
+def test_an_appeal_in_the_act_now_box_is_not_shown_again_in_the_campaigns_body(
+    client, home_page, appeals_page
+):
+    campaign = make_campaign(make_campaign_index(home_page))
+    appeal = make_appeal("Write today", campaign=campaign)
+    campaign.body = [("call_to_action", {"heading": "Act now", "appeal": appeal})]
+    publish(campaign)
+    aims = make_content_page(
+        home_page, "Aims", body=[("call_to_action", {"heading": "Act now", "appeal": appeal})]
+    )
+
+    page = parse(client.get(campaign.url))
+
+    assert [h3.get_text() for h3 in page.select(".act-now h3")] == ["Write today"]
+    assert page.select("aside.call-to-action") == []
+    assert parse(client.get(aims.url)).select("aside.call-to-action h3")[0].get_text() == (
+        "Write today"
+    )

@@ -65,10 +65,12 @@ def test_demo_content_builds_the_family_contact_campaign(client, demo_site):
     document = client.get(statement.a["href"])
     assert document["Content-Type"] == "application/pdf"
     assert b"".join(document.streaming_content).startswith(b"%PDF-1.4")
-    cta = page.select_one("aside.call-to-action")
-    assert "Mr Andreas Mavrommatis" in cta.get_text()
-    assert "UN Special Rapporteur" in cta.get_text()
-    action = client.get(cta.select_one(".appeal-action a")["href"])
+    # The appeal is in the "Act now" box at the top, and not again where the body names it.
+    assert page.select("aside.call-to-action") == []
+    appeal_page = parse(client.get(page.select_one(".act-now a.button")["href"]))
+    assert "Mr Andreas Mavrommatis" in appeal_page.select_one("main").get_text()
+    assert "UN Special Rapporteur" in appeal_page.select_one("main").get_text()
+    action = client.get(appeal_page.select_one(".appeal-action a")["href"])
     assert action["Location"].startswith("mailto:special-rapporteur-iraq@un.example?subject=")
     dates = [t.get_text() for t in page.select(".campaign-timeline time")]
     assert dates == ["24 July 2003", "17 July 2003", "May 2003", "October 2002"]
@@ -102,9 +104,10 @@ def test_demo_content_has_the_family_contact_campaign_in_persian(client, demo_si
     ]
     # Latin acronyms in Persian text are isolated, so their brackets stay where they belong.
     assert '(<bdi lang="en">ICRC</bdi>)،' in str(page.select_one("main"))
-    cta = page.select_one("aside.call-to-action")
-    assert "از سازمان ملل بخواهید" in cta.get_text()
-    assert '<bdi lang="en">Andreas Mavrommatis</bdi>' in str(cta)
+    assert page.select("aside.call-to-action") == []
+    assert "از سازمان ملل بخواهید" in page.select_one(".act-now").get_text()
+    appeal_page = parse(client.get(page.select_one(".act-now a.button")["href"]))
+    assert '<bdi lang="en">Andreas Mavrommatis</bdi>' in str(appeal_page.select_one("main"))
     dates = [t.get_text() for t in page.select(".campaign-timeline time")]
     assert dates == [
         "۲ مرداد ۱۳۸۲ (۲۴ ژوئیه ۲۰۰۳)",

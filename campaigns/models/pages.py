@@ -147,6 +147,7 @@ class CampaignPage(TimelineFeedsMixin, SectionedBodyMixin, SitePage):
         context["appeals"] = list(
             Appeal.objects.live().in_language(self.locale).open().for_campaign(self).open_first()
         )
+        context["appeals_above"] = {appeal.pk for appeal in context["appeals"]}
         context["timeline_entries"] = self.timeline().latest(LATEST_ON_CAMPAIGN)
         # The contents bar leads to the action and the news as well as to the body's sections.
         context["contents"] = [
