@@ -4,8 +4,11 @@ Both kinds live in their own tables; one UNION query orders and pages them toget
 of the timeline costs the same few queries however long the timeline grows.
 """
 
+import datetime
+
 from django.db.models import CharField, F, Max, Min, Value
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone
 from wagtail.models import Page
 
 from base.dates import solar_year, solar_year_days, uses_solar_years
@@ -13,6 +16,11 @@ from base.dates import solar_year, solar_year_days, uses_solar_years
 from .models import CampaignPage, CampaignUpdatePage, Development
 
 DEVELOPMENT, UPDATE = "development", "update"
+# "Recently added" lists entries published in the last RECENT_DAYS about events more than
+# OLD_EVENT_DAYS before their publication: news published late, not the news of the day.
+RECENT_DAYS = 60
+OLD_EVENT_DAYS = 30
+RECENT_LOOKAHEAD = 10
 
 
 class Timeline:
@@ -63,6 +71,54 @@ class Timeline:
             .union(updates.order_by().values_list(*columns), all=True)
             .order_by("-date", "sort_title", "kind", "pk")
         )
+
+    def rows_by_publication(self):
+        """(kind, id, published, title) rows, the entry first published last first: what is
+        new to a reader, whatever the date of the event it tells of."""
+        columns = ("kind", "pk", "published", "sort_title")
+        sides = [
+            queryset.order_by()
+            .annotate(
+                kind=Value(kind, output_field=CharField()),
+                sort_title=F(title),
+                # Entries saved as live without being published (an import, say) have only
+                # a last publication date, or none.
+                published=Coalesce("first_published_at", "last_published_at"),
+            )
+            .values_list(*columns)
+            for queryset, kind, title in (
+                (self._developments(), DEVELOPMENT, "headline"),
+                (self._updates(), UPDATE, "title"),
+            )
+        ]
+        return (
+            sides[0]
+            .union(sides[1], all=True)
+            .order_by(F("published").desc(nulls_last=True), "sort_title", "kind", "pk")
+        )
+
+    def latest_published(self, count):
+        return self.hydrate(self.rows_by_publication()[:count])
+
+    def recently_added(self, count, within_days=RECENT_DAYS, exclude=()):
+        """Entries published in the last within_days whose event happened long before
+        (OLD_EVENT_DAYS before its publication): newly added to the past, where a reader of
+        the newest-first timeline would not look. exclude: entries already shown."""
+        since = timezone.now() - datetime.timedelta(days=within_days)
+        shown = {(entry.timeline_kind, entry.pk) for entry in exclude}
+        found = []
+        # A few more rows than asked for: some may be recent events or already shown.
+        for entry in self.latest_published(count + len(shown) + RECENT_LOOKAHEAD):
+            published = entry.first_published_at or entry.last_published_at
+            if published is None or published < since:
+                break
+            if (entry.timeline_kind, entry.pk) in shown:
+                continue
+            if (published.date() - entry.date).days > OLD_EVENT_DAYS:
+                found.append(entry)
+            if len(found) == count:
+                break
+        return found
 
     def hydrate(self, rows):
         """The entries behind rows, in their order, in three queries whatever their number."""

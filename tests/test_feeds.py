@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 from email.utils import parsedate_to_datetime
 
 import pytest
+from django.utils import timezone
 
 from tests.builders import (
     make_campaign,
@@ -53,12 +54,13 @@ def test_rss_feed_of_the_whole_timeline(client, entries):
     channel, items = rss_items(client, "/timeline/feed/rss/")
 
     assert channel.findtext("link") == "http://testserver/timeline/"
+    # The last published first: the update was published after the developments.
     assert [item.findtext("title") for item in items] == [
-        "Families meet in Baghdad",
         "Fifty families ready",
+        "Families meet in Baghdad",
         "Relatives gather in Tehran",
     ]
-    baghdad, update, tehran = items
+    update, baghdad, tehran = items
     assert baghdad.findtext("description").startswith("17 July 2003.")
     assert tehran.findtext("description").startswith("October 2002.")
     assert (
@@ -84,8 +86,8 @@ def test_atom_feed_of_one_campaign(client, entries):
     assert root.tag == f"{ATOM}feed"
     feed_entries = root.findall(f"{ATOM}entry")
     assert [e.findtext(f"{ATOM}title") for e in feed_entries] == [
-        "Families meet in Baghdad",
         "Fifty families ready",
+        "Families meet in Baghdad",
     ]
     for entry in feed_entries:
         assert entry.find(f"{ATOM}link").get("href").startswith("http://testserver/")
@@ -122,3 +124,121 @@ def test_each_language_has_its_own_feed_of_its_own_entries(client, home_page, ca
     assert [item.findtext("title") for item in items] == ["دیدار خانواده‌ها در بغداد"]
     english_channel, _items = rss_items(client, "/timeline/feed/rss/")
     assert english_channel.findtext("language") == "en"
+
+
+def published_on(entry, when):
+    type(entry).objects.filter(pk=entry.pk).update(first_published_at=when, last_published_at=when)
+
+
+def test_the_feed_lists_entries_by_when_they_were_published_not_by_their_event_date(
+    client, entries
+):
+    now = timezone.now()
+    published_on(entries["baghdad"], now - datetime.timedelta(days=30))
+    published_on(entries["update"], now - datetime.timedelta(days=20))
+    published_on(entries["tehran"], now - datetime.timedelta(days=10))
+
+    _channel, items = rss_items(client, "/timeline/feed/rss/")
+
+    assert [item.findtext("title") for item in items] == [
+        "Relatives gather in Tehran",
+        "Fifty families ready",
+        "Families meet in Baghdad",
+    ]
+
+
+def test_a_development_published_today_about_an_event_of_years_ago_tops_the_feed(
+    client, campaign, entries
+):
+    make_development(
+        "Letters to the camp went unanswered",
+        date=datetime.date(1999, 3, 1),
+        precision="month",
+        campaign=campaign,
+        summary="Families wrote to the camp for a year.",
+    )
+
+    _channel, items = rss_items(client, "/timeline/feed/rss/")
+    root = ET.fromstring(client.get("/campaigns/family-contact/feed/atom/").content)  # noqa: S314
+
+    assert items[0].findtext("title") == "Letters to the camp went unanswered"
+    assert items[0].findtext("description") == "March 1999. Families wrote to the camp for a year."
+    assert root.find(f"{ATOM}entry").findtext(f"{ATOM}title") == (
+        "Letters to the camp went unanswered"
+    )
+
+
+def test_the_feed_holds_only_the_latest_published_entries(client, entries, monkeypatch):
+    monkeypatch.setattr("campaigns.feeds.FEED_LENGTH", 2)
+    now = timezone.now()
+    for days, name in enumerate(["tehran", "update", "baghdad"]):
+        published_on(entries[name], now - datetime.timedelta(days=days))
+
+    _channel, items = rss_items(client, "/timeline/feed/rss/")
+
+    assert [item.findtext("title") for item in items] == [
+        "Relatives gather in Tehran",
+        "Fifty families ready",
+    ]
+
+
+def recently_added(page):
+    section = page.select_one("section.recently-added")
+    return section and [h.get_text(strip=True) for h in section.select(".timeline-entry h3")]
+
+
+def test_the_campaign_page_shows_old_events_newly_published_beyond_its_latest_entries(
+    client, campaign, entries
+):
+    # Six recent events fill the campaign's short list of latest developments...
+    today = datetime.date.today()
+    for day in range(1, 7):
+        make_development(
+            f"Visit {day}", date=today - datetime.timedelta(days=day), campaign=campaign
+        )
+    # ...so one about an old event, published today, would be found only pages below.
+    make_development("Letters went unanswered", date=datetime.date(1999, 3, 1), campaign=campaign)
+    # An old event published months ago is no longer news.
+    published_on(entries["baghdad"], timezone.now() - datetime.timedelta(days=200))
+
+    page = parse(client.get("/campaigns/family-contact/"))
+
+    assert recently_added(page) == ["Letters went unanswered", "Fifty families ready"]
+    note = page.select_one(".feed-note")
+    assert [a["href"] for a in note.select("a")] == [
+        "/campaigns/family-contact/feed/rss/",
+        "/campaigns/family-contact/feed/atom/",
+    ]
+
+
+def test_an_entry_about_the_news_of_the_day_or_already_shown_is_not_recently_added(
+    client, campaign, entries
+):
+    make_development("Families meet today", date=datetime.date.today(), campaign=campaign)
+
+    campaign_page = parse(client.get("/campaigns/family-contact/"))
+    timeline = parse(client.get("/timeline/"))
+
+    # Every entry is already on the page, in its place by date.
+    assert recently_added(campaign_page) is None
+    assert recently_added(timeline) is None
+    assert timeline.select_one(".feed-note a")["href"] == "/timeline/feed/rss/"
+
+
+def test_the_timeline_shows_old_events_newly_published_that_are_not_on_its_page(
+    client, campaign, entries
+):
+    today = datetime.date.today()
+    for day in range(1, 21):
+        make_development(f"Visit {day}", date=today - datetime.timedelta(days=day))
+
+    timeline = parse(client.get("/timeline/"))
+    second_page = parse(client.get("/timeline/?page=2"))
+
+    # The first page holds twenty visits of this month; the older entries are on the second.
+    assert recently_added(timeline) == [
+        "Fifty families ready",
+        "Families meet in Baghdad",
+        "Relatives gather in Tehran",
+    ]
+    assert recently_added(second_page) is None

@@ -30,3 +30,17 @@ def share_links(context, title):
             (pgettext("share on", "Facebook"), f"https://www.facebook.com/sharer/sharer.php?u={u}"),
         ],
     }
+
+
+RECENTLY_ADDED = 3
+
+
+@register.simple_tag(takes_context=True)
+def recently_added(context, feed_page, shown=None):
+    """The latest entries about earlier events, published too late for the newest-first
+    timeline to show them at its top; shown: the entries the page already lists. None on a
+    filtered timeline or one of its later pages: their reader looks for something else."""
+    request = context.get("request")
+    if request is not None and request.GET:
+        return []
+    return feed_page.timeline().recently_added(RECENTLY_ADDED, exclude=shown or ())
