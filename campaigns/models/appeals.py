@@ -198,7 +198,11 @@ class Appeal(Publishable):
         index.SearchField("ask"),
         index.SearchField("background"),
         index.SearchField("target_name"),
+        # The admin listing searches only the autocomplete fields: see Development's.
         index.AutocompleteField("title"),
+        index.AutocompleteField("ask"),
+        index.AutocompleteField("background"),
+        index.AutocompleteField("target_name"),
         index.FilterField("live"),
         index.FilterField("locale"),
         # The admin listing sorts search results by these.

@@ -141,7 +141,10 @@ class Development(Publishable):
     search_fields = [
         index.SearchField("headline", boost=2),
         index.SearchField("summary"),
+        # The admin listing searches only the autocomplete fields (as the editor types): each
+        # field a reader's search finds is one of them too.
         index.AutocompleteField("headline"),
+        index.AutocompleteField("summary"),
         index.FilterField("live"),
         index.FilterField("locale"),
         index.FilterField("date"),
