@@ -14,7 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, PublishingPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    PublishingPanel,
+    TitleFieldPanel,
+)
+from wagtail.admin.widgets.slug import SlugInput
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField
 from wagtail.search import index
@@ -168,8 +175,10 @@ class Appeal(Publishable):
 
     base_form_class = SameLanguageForm
     panels = [
-        FieldPanel("title"),
-        FieldPanel("slug"),
+        # As on pages: the address follows the title as it is typed, until the appeal is
+        # live (a shared address must not move) or the editor types one of their own.
+        TitleFieldPanel("title", placeholder=False),
+        FieldPanel("slug", widget=SlugInput),
         # A short list of campaigns reads better as a dropdown than as a page chooser.
         FieldPanel("campaign", widget=forms.Select),
         MultiFieldPanel(
