@@ -33,7 +33,7 @@ class TimelineRssFeed(Feed):
         self.page = page
         # By when we published it, newest first: an entry about an event of years ago reaches
         # subscribers the day it is published (its event date leads its description).
-        return page.timeline().latest_published(FEED_LENGTH)
+        return page.timeline().by_publication().latest(FEED_LENGTH)
 
     def item_title(self, entry):
         return entry.headline

@@ -4,11 +4,8 @@ Both kinds live in their own tables; one UNION query orders and pages them toget
 of the timeline costs the same few queries however long the timeline grows.
 """
 
-import datetime
-
 from django.db.models import CharField, F, Max, Min, Value
 from django.db.models.functions import Coalesce, ExtractYear
-from django.utils import timezone
 from wagtail.models import Page
 
 from base.dates import solar_year, solar_year_days, uses_solar_years
@@ -16,25 +13,28 @@ from base.dates import solar_year, solar_year_days, uses_solar_years
 from .models import CampaignPage, CampaignUpdatePage, Development
 
 DEVELOPMENT, UPDATE = "development", "update"
-# "Recently added" lists entries published in the last RECENT_DAYS about events more than
-# OLD_EVENT_DAYS before their publication: news published late, not the news of the day.
-RECENT_DAYS = 60
-OLD_EVENT_DAYS = 30
-RECENT_LOOKAHEAD = 10
 
 
 class Timeline:
-    def __init__(self, locale, campaign=None, year=None, campaigns=()):
+    def __init__(self, locale, campaign=None, year=None, campaigns=(), added_first=False):
         self.locale = locale
         self.campaign = campaign
         self.year = year
         # Campaign pages already at hand: updates below them need not look them up.
         self.known = {c.path: c for c in [*campaigns, campaign] if c is not None}
+        self.added_first = added_first
 
     def in_year(self, year):
         """The entries filed under a year: a Solar Hijri year on Persian pages, as the headings
         are (base.dates.filing_year), a Gregorian year elsewhere."""
-        return Timeline(self.locale, self.campaign, year, self.known.values()) if year else self
+        if not year:
+            return self
+        return Timeline(self.locale, self.campaign, year, self.known.values(), self.added_first)
+
+    def by_publication(self):
+        """The same entries, the one first published last first (rows() and latest() then
+        give them in that order): where an event of long ago, published today, is news."""
+        return Timeline(self.locale, self.campaign, self.year, self.known.values(), True)
 
     def _in_year(self, queryset):
         if not self.year:
@@ -56,7 +56,10 @@ class Timeline:
         return self._in_year(updates)
 
     def rows(self):
-        """(kind, id, date, title) rows, newest first, then by title: a queryset to slice."""
+        """(kind, id, date, title) rows, newest first, then by title: a queryset to slice. By
+        publication (the third column then the publication time) if added_first."""
+        if self.added_first:
+            return self.rows_by_publication()
         developments = self._developments().annotate(
             kind=Value(DEVELOPMENT, output_field=CharField()), sort_title=F("headline")
         )
@@ -73,8 +76,7 @@ class Timeline:
         )
 
     def rows_by_publication(self):
-        """(kind, id, published, title) rows, the entry first published last first: what is
-        new to a reader, whatever the date of the event it tells of."""
+        """(kind, id, published, title) rows, the entry first published last first."""
         columns = ("kind", "pk", "published", "sort_title")
         sides = [
             queryset.order_by()
@@ -96,29 +98,6 @@ class Timeline:
             .union(sides[1], all=True)
             .order_by(F("published").desc(nulls_last=True), "sort_title", "kind", "pk")
         )
-
-    def latest_published(self, count):
-        return self.hydrate(self.rows_by_publication()[:count])
-
-    def recently_added(self, count, within_days=RECENT_DAYS, exclude=()):
-        """Entries published in the last within_days whose event happened long before
-        (OLD_EVENT_DAYS before its publication): newly added to the past, where a reader of
-        the newest-first timeline would not look. exclude: entries already shown."""
-        since = timezone.now() - datetime.timedelta(days=within_days)
-        shown = {(entry.timeline_kind, entry.pk) for entry in exclude}
-        found = []
-        # A few more rows than asked for: some may be recent events or already shown.
-        for entry in self.latest_published(count + len(shown) + RECENT_LOOKAHEAD):
-            published = entry.first_published_at or entry.last_published_at
-            if published is None or published < since:
-                break
-            if (entry.timeline_kind, entry.pk) in shown:
-                continue
-            if (published.date() - entry.date).days > OLD_EVENT_DAYS:
-                found.append(entry)
-            if len(found) == count:
-                break
-        return found
 
     def hydrate(self, rows):
         """The entries behind rows, in their order, in three queries whatever their number."""

@@ -388,3 +388,14 @@ def test_the_admin_listings_find_the_demo_appeal_and_developments_by_words_of_th
         "Visiting families mistreated at Camp Ashraf, Iraq"
     ]
     assert len(found("development", "بدرفتاری")) == 1
+
+
+def test_the_timeline_by_addition_reads_in_each_language_alone(client, demo_site):
+    from tests.test_every_page import foreign_words
+
+    english = client.get("/timeline/?order=added")
+    persian = client.get("/fa/timeline/?order=added")
+
+    assert foreign_words(english.content.decode(), "en") == []
+    assert foreign_words(persian.content.decode(), "fa") == []
+    assert len(parse(persian).select(".timeline-entry")) == 4

@@ -7,6 +7,7 @@ from email.utils import parsedate_to_datetime
 import pytest
 from django.utils import timezone
 
+from campaigns.models import Development
 from tests.builders import (
     make_campaign,
     make_campaign_index,
@@ -182,63 +183,47 @@ def test_the_feed_holds_only_the_latest_published_entries(client, entries, monke
     ]
 
 
-def recently_added(page):
-    section = page.select_one("section.recently-added")
-    return section and [h.get_text(strip=True) for h in section.select(".timeline-entry h3")]
+def headlines(page):
+    return [h.get_text(strip=True) for h in page.select(".timeline-entry h3")]
 
 
-def test_the_campaign_page_shows_old_events_newly_published_beyond_its_latest_entries(
-    client, campaign, entries
-):
-    # Six recent events fill the campaign's short list of latest developments...
-    today = datetime.date.today()
-    for day in range(1, 7):
-        make_development(
-            f"Visit {day}", date=today - datetime.timedelta(days=day), campaign=campaign
-        )
-    # ...so one about an old event, published today, would be found only pages below.
-    make_development("Letters went unanswered", date=datetime.date(1999, 3, 1), campaign=campaign)
-    # An old event published months ago is no longer news.
-    published_on(entries["baghdad"], timezone.now() - datetime.timedelta(days=200))
-
-    page = parse(client.get("/campaigns/family-contact/"))
-
-    assert recently_added(page) == ["Letters went unanswered", "Fifty families ready"]
-    note = page.select_one(".feed-note")
-    assert [a["href"] for a in note.select("a")] == [
-        "/campaigns/family-contact/feed/rss/",
-        "/campaigns/family-contact/feed/atom/",
-    ]
-
-
-def test_an_entry_about_the_news_of_the_day_or_already_shown_is_not_recently_added(
-    client, campaign, entries
-):
-    make_development("Families meet today", date=datetime.date.today(), campaign=campaign)
-
-    campaign_page = parse(client.get("/campaigns/family-contact/"))
-    timeline = parse(client.get("/timeline/"))
-
-    # Every entry is already on the page, in its place by date.
-    assert recently_added(campaign_page) is None
-    assert recently_added(timeline) is None
-    assert timeline.select_one(".feed-note a")["href"] == "/timeline/feed/rss/"
-
-
-def test_the_timeline_shows_old_events_newly_published_that_are_not_on_its_page(
-    client, campaign, entries
-):
+def test_the_timeline_lists_the_newest_additions_first_on_request(client, campaign, entries):
+    # Twenty recent events fill the timeline's first page...
     today = datetime.date.today()
     for day in range(1, 21):
         make_development(f"Visit {day}", date=today - datetime.timedelta(days=day))
+        published_on(
+            Development.objects.get(headline=f"Visit {day}"),
+            timezone.now() - datetime.timedelta(days=day),
+        )
+    # ...so one about an old event, published today, is found by date only pages below.
+    make_development("Letters went unanswered", date=datetime.date(1999, 3, 1), campaign=campaign)
 
-    timeline = parse(client.get("/timeline/"))
-    second_page = parse(client.get("/timeline/?page=2"))
+    by_date = parse(client.get("/timeline/"))
+    link = by_date.select_one(".feed-note a")
+    added = parse(client.get("/timeline/" + link["href"]))
+    of_campaign = parse(client.get("/timeline/?campaign=family-contact&order=added"))
 
-    # The first page holds twenty visits of this month; the older entries are on the second.
-    assert recently_added(timeline) == [
+    assert "Letters went unanswered" not in headlines(by_date)
+    assert link.get_text() == "See the newest additions first"
+    assert headlines(added)[0] == "Letters went unanswered"
+    assert added.select(".timeline-entry time")[0].get_text() == "1 March 1999"
+    assert added.select_one("#filter-order option[selected]")["value"] == "added"
+    assert headlines(of_campaign)[:3] == [
+        "Letters went unanswered",
         "Fifty families ready",
         "Families meet in Baghdad",
-        "Relatives gather in Tehran",
     ]
-    assert recently_added(second_page) is None
+    assert client.get("/timeline/?order=zebra").status_code == 404
+
+
+def test_the_campaign_page_and_its_timeline_point_to_the_feeds_that_list_late_entries(
+    client, campaign, entries
+):
+    for path in ["/campaigns/family-contact/", "/campaigns/family-contact/timeline/"]:
+        note = parse(client.get(path)).select_one(".feed-note")
+        assert "whatever its date" in note.get_text()
+        assert [a["href"] for a in note.select("a")] == [
+            "/campaigns/family-contact/feed/rss/",
+            "/campaigns/family-contact/feed/atom/",
+        ]

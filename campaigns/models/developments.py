@@ -27,6 +27,8 @@ from .bases import (
 )
 from .pages import CampaignPage
 
+ADDED_FIRST = "added"
+
 
 class TimelinePage(TimelineFeedsMixin, SectionPage):
     """The organisation's whole timeline of developments, by year, with feeds."""
@@ -55,13 +57,20 @@ class TimelinePage(TimelineFeedsMixin, SectionPage):
                 raise Http404("No such campaign")
             timeline = campaign.timeline()
         year = year_filter(request)
+        # ?order=added: the newest additions first, whatever the date of their event.
+        order = request.GET.get("order", "")
+        if order not in ("", ADDED_FIRST):
+            raise Http404("No such order")
+        added_first = order == ADDED_FIRST
+        listed = timeline.in_year(year)
         context = self.get_context(request)
         context.update(
-            paginated_timeline(request, timeline.in_year(year)),
+            paginated_timeline(request, listed.by_publication() if added_first else listed),
             campaigns=campaigns,
             campaign=campaign,
             year=year,
             years=timeline.years(),
+            added_first=added_first,
         )
         return TemplateResponse(request, self.get_template(request), context)
 
