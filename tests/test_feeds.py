@@ -217,13 +217,25 @@ def test_the_timeline_lists_the_newest_additions_first_on_request(client, campai
     assert client.get("/timeline/?order=zebra").status_code == 404
 
 
-def test_the_campaign_page_and_its_timeline_point_to_the_feeds_that_list_late_entries(
+def test_the_campaign_page_and_its_timeline_point_to_its_newest_additions_and_feeds(
     client, campaign, entries
 ):
     for path in ["/campaigns/family-contact/", "/campaigns/family-contact/timeline/"]:
         note = parse(client.get(path)).select_one(".feed-note")
-        assert "whatever its date" in note.get_text()
         assert [a["href"] for a in note.select("a")] == [
+            "/timeline/?campaign=family-contact&order=added",
             "/campaigns/family-contact/feed/rss/",
             "/campaigns/family-contact/feed/atom/",
         ]
+
+
+def test_without_a_timeline_page_the_campaign_page_points_to_its_feeds_alone(client, home_page):
+    make_campaign(make_campaign_index(home_page), "Family Contact")
+
+    note = parse(client.get("/campaigns/family-contact/")).select_one(".feed-note")
+
+    assert "whatever its date" in note.get_text()
+    assert [a["href"] for a in note.select("a")] == [
+        "/campaigns/family-contact/feed/rss/",
+        "/campaigns/family-contact/feed/atom/",
+    ]

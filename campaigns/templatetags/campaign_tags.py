@@ -1,4 +1,4 @@
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django import template
 from django.utils.translation import gettext as _
@@ -44,3 +44,18 @@ def recently_added(context, feed_page, shown=None):
     if request is not None and request.GET:
         return []
     return feed_page.timeline().recently_added(RECENTLY_ADDED, exclude=shown or ())
+
+
+@register.simple_tag(takes_context=True)
+def additions_url(context, campaign):
+    """The address of the timeline's entries of the campaign, the newest additions first; ""
+    if the language has no timeline page."""
+    from base import site_data
+
+    from ..models import TimelinePage
+
+    timeline = site_data.section(TimelinePage, campaign.locale_id)
+    if timeline is None:
+        return ""
+    query = urlencode({"campaign": campaign.slug, "order": "added"})
+    return f"{timeline.get_url(context.get('request'))}?{query}"
