@@ -4,6 +4,10 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from base import site_data
+
+from ..models import TimelinePage
+
 register = template.Library()
 
 
@@ -32,28 +36,10 @@ def share_links(context, title):
     }
 
 
-RECENTLY_ADDED = 3
-
-
-@register.simple_tag(takes_context=True)
-def recently_added(context, feed_page, shown=None):
-    """The latest entries about earlier events, published too late for the newest-first
-    timeline to show them at its top; shown: the entries the page already lists. None on a
-    filtered timeline or one of its later pages: their reader looks for something else."""
-    request = context.get("request")
-    if request is not None and request.GET:
-        return []
-    return feed_page.timeline().recently_added(RECENTLY_ADDED, exclude=shown or ())
-
-
 @register.simple_tag(takes_context=True)
 def additions_url(context, campaign):
     """The address of the timeline's entries of the campaign, the newest additions first; ""
     if the language has no timeline page."""
-    from base import site_data
-
-    from ..models import TimelinePage
-
     timeline = site_data.section(TimelinePage, campaign.locale_id)
     if timeline is None:
         return ""
