@@ -24,14 +24,16 @@ class TimelineRssFeed(Feed):
         return page.get_url(self.request)
 
     def description(self, page):
-        return page.get_summary() or _("Developments, newest first.")
+        return page.get_summary() or _("Developments, the latest published first.")
 
     def feed_url(self, page):
         return self.request.path
 
     def items(self, page):
         self.page = page
-        return page.timeline().latest(FEED_LENGTH)
+        # By when we published it, newest first: an entry about an event of years ago reaches
+        # subscribers the day it is published (its event date leads its description).
+        return page.timeline().by_publication().latest(FEED_LENGTH)
 
     def item_title(self, entry):
         return entry.headline

@@ -5,7 +5,7 @@ of the timeline costs the same few queries however long the timeline grows.
 """
 
 from django.db.models import CharField, F, Max, Min, Value
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear
 from wagtail.models import Page
 
 from base.dates import solar_year, solar_year_days, uses_solar_years
@@ -16,17 +16,25 @@ DEVELOPMENT, UPDATE = "development", "update"
 
 
 class Timeline:
-    def __init__(self, locale, campaign=None, year=None, campaigns=()):
+    def __init__(self, locale, campaign=None, year=None, campaigns=(), added_first=False):
         self.locale = locale
         self.campaign = campaign
         self.year = year
         # Campaign pages already at hand: updates below them need not look them up.
         self.known = {c.path: c for c in [*campaigns, campaign] if c is not None}
+        self.added_first = added_first
 
     def in_year(self, year):
         """The entries filed under a year: a Solar Hijri year on Persian pages, as the headings
         are (base.dates.filing_year), a Gregorian year elsewhere."""
-        return Timeline(self.locale, self.campaign, year, self.known.values()) if year else self
+        if not year:
+            return self
+        return Timeline(self.locale, self.campaign, year, self.known.values(), self.added_first)
+
+    def by_publication(self):
+        """The same entries, the one first published last first (rows() and latest() then
+        give them in that order): where an event of long ago, published today, is news."""
+        return Timeline(self.locale, self.campaign, self.year, self.known.values(), True)
 
     def _in_year(self, queryset):
         if not self.year:
@@ -48,7 +56,10 @@ class Timeline:
         return self._in_year(updates)
 
     def rows(self):
-        """(kind, id, date, title) rows, newest first, then by title: a queryset to slice."""
+        """(kind, id, date, title) rows, newest first, then by title: a queryset to slice. By
+        publication (the third column then the publication time) if added_first."""
+        if self.added_first:
+            return self.rows_by_publication()
         developments = self._developments().annotate(
             kind=Value(DEVELOPMENT, output_field=CharField()), sort_title=F("headline")
         )
@@ -62,6 +73,30 @@ class Timeline:
             .values_list(*columns)
             .union(updates.order_by().values_list(*columns), all=True)
             .order_by("-date", "sort_title", "kind", "pk")
+        )
+
+    def rows_by_publication(self):
+        """(kind, id, published, title) rows, the entry first published last first."""
+        columns = ("kind", "pk", "published", "sort_title")
+        sides = [
+            queryset.order_by()
+            .annotate(
+                kind=Value(kind, output_field=CharField()),
+                sort_title=F(title),
+                # Entries saved as live without being published (an import, say) have only
+                # a last publication date, or none.
+                published=Coalesce("first_published_at", "last_published_at"),
+            )
+            .values_list(*columns)
+            for queryset, kind, title in (
+                (self._developments(), DEVELOPMENT, "headline"),
+                (self._updates(), UPDATE, "title"),
+            )
+        ]
+        return (
+            sides[0]
+            .union(sides[1], all=True)
+            .order_by(F("published").desc(nulls_last=True), "sort_title", "kind", "pk")
         )
 
     def hydrate(self, rows):

@@ -162,8 +162,16 @@ class OutdatedTranslationsPanel(Component):
         return context
 
 
+# Wagtail's panels that go before ours (lower order first): what waits for this moderator's
+# review, then what of their own waits for someone else's. Our panels are 50 to 70.
+FIRST_PANELS = {"workflow_objects_to_moderate": 10, "user_objects_in_workflow_moderation": 20}
+
+
 @hooks.register("construct_homepage_panels")
 def add_dashboard_panels(request, panels):
+    for panel in panels:
+        if getattr(panel, "name", None) in FIRST_PANELS:
+            panel.order = FIRST_PANELS[panel.name]
     panels.append(AppealActionsPanel())
     panels.append(ScheduledPanel())
     panels.append(OutdatedTranslationsPanel())

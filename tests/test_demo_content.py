@@ -8,6 +8,7 @@ import pytest
 from wagtail.models import Locale, Page, Site
 from wagtail_localize.models import Translation
 
+from advocacy.demo_content.statement import plain_text
 from advocacy.models import ContentPage, FAQPage, HomePage, SiteText
 from campaigns.models import Appeal
 from tests.html import links, parse, site_name
@@ -61,7 +62,7 @@ def test_demo_content_builds_the_family_contact_campaign(client, demo_site):
         "Recent developments",
     ]
     statement = page.select_one(".document-link")
-    assert "(PDF, 1 KB)" in statement.get_text(" ", strip=True)
+    assert "(PDF, 2 KB)" in statement.get_text(" ", strip=True)
     document = client.get(statement.a["href"])
     assert document["Content-Type"] == "application/pdf"
     assert b"".join(document.streaming_content).startswith(b"%PDF-1.4")
@@ -332,3 +333,76 @@ def test_the_demo_site_names_the_organisation_in_each_language(client, demo_site
         source__object_id=SiteText.objects.get(locale__language_code="en").translation_key
     )
     assert translation.enabled
+
+
+def test_the_statement_is_a_one_page_pdf_in_the_organisations_words(client, demo_site):
+    page = parse(client.get("/campaigns/family-contact/"))
+    response = client.get(page.select_one(".document-link a")["href"])
+    pdf = b"".join(response.streaming_content)
+
+    assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
+    assert b"/Count 1" in pdf and b"/Lang (en)" in pdf
+    # Each object starts where the cross-reference table says it does.
+    xref = int(pdf[pdf.rindex(b"startxref") :].split()[1])
+    table = pdf[xref:].split(b"\n")  # xref, "0 count", the free entry, then one per object
+    count = int(table[1].split()[1])
+    for number, row in enumerate(table[3 : 2 + count], start=1):
+        assert pdf[int(row[:10]) :].startswith(b"%d 0 obj" % number)
+    lines = plain_text(pdf)
+    assert lines[:2] == [
+        "Statement on the invitation to visit the camps",
+        "Iran-Interlink - May 2003",
+    ]
+    text = " ".join(lines[2:])
+    for fact in ["Massoud Rajavi", "October 2002", "fifty people", "Red Cross"]:
+        assert fact in text
+    assert "stands in" not in text and "demo" not in text
+    assert len(lines) > 12  # several paragraphs, not a note
+
+
+def test_every_demo_development_leads_to_where_readers_learn_more(client, demo_site):
+    for language, timeline in [("en", "/timeline/"), ("fa", "/fa/timeline/")]:
+        entries = parse(client.get(timeline)).select(".timeline-entry")
+        assert len(entries) == 4, language
+        for entry in entries:
+            link = entry.select_one("h3 a")
+            assert link is not None, f"{language}: {entry.h3.get_text(strip=True)} leads nowhere"
+            assert client.get(link["href"]).status_code == 200, link["href"]
+            if language == "fa" and not link["href"].startswith("/documents/"):
+                assert link["href"].startswith("/fa/"), link["href"]
+
+
+def test_the_camp_ashraf_development_leads_to_the_update_that_tells_of_it(client, demo_site):
+    for timeline, heading in [
+        ("/timeline/", "A week later, at Camp Ashraf"),
+        ("/fa/timeline/", "یک هفته بعد، در اردوگاه اشرف"),
+    ]:
+        entry = parse(client.get(timeline)).select(".timeline-entry")[0]
+        update = parse(client.get(entry.select_one("h3 a")["href"]))
+        assert heading in [h.get_text(strip=True) for h in update.select("h2")]
+
+
+def test_the_admin_listings_find_the_demo_appeal_and_developments_by_words_of_their_text(
+    admin_client, demo_site
+):
+    def found(listing, query):
+        response = admin_client.get(f"/admin/snippets/campaigns/{listing}/", {"q": query})
+        return response.context["object_list"]
+
+    assert {a.locale.language_code for a in found("appeal", "Mavrommatis")} == {"en", "fa"}
+    assert [a.locale.language_code for a in found("appeal", "ماوروماتیس")] == ["fa"]
+    assert [d.headline for d in found("development", "abused")] == [
+        "Visiting families mistreated at Camp Ashraf, Iraq"
+    ]
+    assert len(found("development", "بدرفتاری")) == 1
+
+
+def test_the_timeline_by_addition_reads_in_each_language_alone(client, demo_site):
+    from tests.test_every_page import foreign_words
+
+    english = client.get("/timeline/?order=added")
+    persian = client.get("/fa/timeline/?order=added")
+
+    assert foreign_words(english.content.decode(), "en") == []
+    assert foreign_words(persian.content.decode(), "fa") == []
+    assert len(parse(persian).select(".timeline-entry")) == 4

@@ -22,21 +22,8 @@ from campaigns.models import (
 )
 
 from ..models import FeaturedCampaign
-
-STATEMENT_TITLE = "Statement on the invitation to visit the camps"
-STATEMENT_LINES = [
-    "Iran-Interlink - statement (demo document)",
-    "",
-    "The leader of the Mojahedin-e Khalq, Massoud Rajavi, has invited relatives of",
-    "members to visit the organisation's camps in Iraq and see their families.",
-    "",
-    "We welcome the invitation. Fifty people from our records, all living outside",
-    "Iran, are ready to travel. We ask that their safety is guaranteed and that",
-    "the visits take place under the supervision of the United Nations and the",
-    "International Committee of the Red Cross.",
-    "",
-    "This file stands in for the original statement on the demo site.",
-]
+from .statement import TITLE as STATEMENT_TITLE
+from .statement import statement_pdf
 
 CAMPAIGN = {
     "title": "Family Contact",
@@ -158,6 +145,13 @@ UPDATE = {
             "safety is guaranteed and that the United Nations and the International Committee "
             "of the Red Cross oversee the visits.</p>",
         ),
+        ("heading", {"text": "A week later, at Camp Ashraf", "anchor": "camp-ashraf"}),
+        (
+            "paragraph",
+            "<p>On 24 July 2003 families who had gone to Camp Ashraf in Iraq to see their "
+            "relatives told us that they had been abused there. What they describe is why the "
+            "visits need the safeguards we ask for.</p>",
+        ),
     ],
 }
 
@@ -195,64 +189,46 @@ FAMILY_CONTACT_FORM = {
     ),
 }
 
+# Each development leads to where a reader learns more (Development's "Read more" link): the
+# campaign's section on the Tehran appeal, our statement, the update that tells of Camp Ashraf.
 DEVELOPMENTS = [
     (
         datetime.date(2002, 10, 1),
         Precision.MONTH,
         "Relatives gather in Tehran and appeal to the United Nations",
         "Families of members ask the UN to trace relatives they have lost contact with.",
+        "campaign",
     ),
     (
         datetime.date(2003, 5, 1),
         Precision.MONTH,
         "Rajavi's stand on family visits draws protest",
-        "Families object to how the organisation's leader has answered their requests to visit.",
+        "Families object to how the organisation's leader has answered their requests to "
+        "visit; our statement answers his invitation.",
+        "statement",
     ),
     (
         datetime.date(2003, 7, 24),
         Precision.DAY,
         "Visiting families mistreated at Camp Ashraf, Iraq",
         "Families who went to the camp report being abused there.",
+        "update",
     ),
 ]
 
 
-def statement_pdf(lines):
-    """A one-page PDF of plain lines of text, small enough to ship with the demo."""
-    text = ["BT /F1 12 Tf 72 760 Td 16 TL"]
-    for line in lines:
-        escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        text.append(f"({escaped}) Tj T*")
-    text.append("ET")
-    stream = "\n".join(text).encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-    ]
-    pdf = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(pdf))
-        pdf += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(pdf)
-    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(pdf)
+def development_links(link, campaign, statement, update):
+    """The link fields of a development whose link is "campaign", "statement" or "update"."""
+    if link == "statement":
+        return {"link_document": statement}
+    return {"link_page": campaign if link == "campaign" else update}
 
 
 def _statement(log):
     Document = get_document_model()
     document = Document.objects.filter(title=STATEMENT_TITLE).first()
     if document is None:
-        pdf = statement_pdf(STATEMENT_LINES)
+        pdf = statement_pdf()
         document = Document.objects.create(
             title=STATEMENT_TITLE,
             file=ContentFile(pdf, name="invitation-statement.pdf"),
@@ -296,8 +272,8 @@ def _appeal(campaign, log):
     return appeal, True
 
 
-def _developments(campaign, log):
-    for date, precision, headline, summary in DEVELOPMENTS:
+def _developments(campaign, statement, update, log):
+    for date, precision, headline, summary, link in DEVELOPMENTS:
         if Development.objects.filter(locale=campaign.locale, headline=headline).exists():
             continue
         development = Development(
@@ -308,7 +284,9 @@ def _developments(campaign, log):
             campaign=campaign,
             locale=campaign.locale,
             live=False,
+            **development_links(link, campaign, statement, update),
         )
+        development.full_clean()
         development.save()
         development.save_revision().publish()
         log(f"Created the development {headline!r}.")
@@ -349,12 +327,13 @@ def load(home, child_page, publish, log):
         if not home.featured_campaigns.exists():
             FeaturedCampaign.objects.create(home_page=home, page=campaign)
             publish(home)
-    _developments(campaign, log)
-    child_page(
+    update, _created = child_page(
         campaign,
         CampaignUpdatePage(**{**UPDATE, "body": _body(UPDATE["body"], statement)}),
         log,
     )
+    # After the update, which one of them links to.
+    _developments(campaign, statement, update, log)
     child_page(campaign, FamilyContactPage(**FAMILY_CONTACT_FORM), log)
     child_page(
         home,

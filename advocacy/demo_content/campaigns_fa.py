@@ -14,6 +14,7 @@ from .campaigns import (
     UPDATE,
     _body,
     _statement,
+    development_links,
     same_block_ids,
 )
 
@@ -158,6 +159,14 @@ UPDATE_FA = {
             "کنند، به شرط آن‌که امنیتشان تضمین شود و سازمان ملل متحد و کمیتهٔ بین‌المللی "
             "صلیب سرخ بر دیدارها نظارت کنند.</p>",
         ),
+        ("heading", {"text": "یک هفته بعد، در اردوگاه اشرف", "anchor": "camp-ashraf"}),
+        (
+            "paragraph",
+            "<p>در ۲ مرداد ۱۳۸۲ (۲۴ ژوئیهٔ ۲۰۰۳) خانواده‌هایی که برای دیدار عزیزانشان به "
+            "اردوگاه اشرف در عراق رفته بودند به ما گفتند که در آنجا با آنان بدرفتاری شده است. "
+            "آنچه بازگو می‌کنند نشان می‌دهد چرا این دیدارها به تضمین‌هایی که می‌خواهیم نیاز "
+            "دارند.</p>",
+        ),
     ],
 }
 
@@ -169,7 +178,8 @@ DEVELOPMENTS_FA = [
     ),
     (
         "موضع رجوی دربارهٔ دیدار خانواده‌ها اعتراض برمی‌انگیزد",
-        "خانواده‌ها به پاسخ رهبر سازمان به درخواست‌هایشان برای دیدار اعتراض می‌کنند.",
+        "خانواده‌ها به پاسخ رهبر سازمان به درخواست‌هایشان برای دیدار اعتراض می‌کنند؛ "
+        "بیانیهٔ ما، به انگلیسی، به دعوت او پاسخ می‌دهد.",
     ),
     (
         "بدرفتاری با خانواده‌های دیدارکننده در اردوگاه اشرف، عراق",
@@ -235,23 +245,31 @@ def load_persian(home, translate, log):
         persian_campaign.body = _persian_body(CAMPAIGN_FA["body"], _statement(log), persian_appeal)
         same_block_ids(campaign.body, persian_campaign.body)
         persian_campaign.save_revision().publish()
-    for (date, precision, headline, _summary), (headline_fa, summary_fa) in zip(
-        DEVELOPMENTS, DEVELOPMENTS_FA, strict=True
-    ):
-        original = Development.objects.filter(
-            locale=home.locale, headline=headline, date=date, precision=precision
-        ).first()
-        if original is not None:
-            fields = {"headline": headline_fa, "summary": summary_fa, "campaign": persian_campaign}
-            _translated_snippet(original, locale, fields, log)
     update = campaign.get_children().filter(slug=UPDATE["slug"]).first()
+    persian_update = None
     if update is not None:
         fields = {
             "title": UPDATE_FA["title"],
             "summary": UPDATE_FA["summary"],
             "body": _body(UPDATE_FA["body"], None),
         }
-        translate(update.specific, "fa", fields, log)
+        persian_update = translate(update.specific, "fa", fields, log)
+    # Their links lead to the Persian pages (a copy's lead to the originals), and to the one
+    # statement, which the summary says is in English.
+    for (date, precision, headline, _summary, link), (headline_fa, summary_fa) in zip(
+        DEVELOPMENTS, DEVELOPMENTS_FA, strict=True
+    ):
+        original = Development.objects.filter(
+            locale=home.locale, headline=headline, date=date, precision=precision
+        ).first()
+        if original is not None:
+            fields = {
+                "headline": headline_fa,
+                "summary": summary_fa,
+                "campaign": persian_campaign,
+                **development_links(link, persian_campaign, _statement(log), persian_update),
+            }
+            _translated_snippet(original, locale, fields, log)
     form = campaign.get_children().filter(slug=FAMILY_CONTACT_FORM["slug"]).first()
     if form is not None:
         translate(form.specific, "fa", FAMILY_CONTACT_FORM_FA, log)

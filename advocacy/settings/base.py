@@ -497,9 +497,9 @@ if DEBUG and "PAGE_CACHE_SECONDS" not in os.environ:
 # Per worker process, per PAGE_CACHE_SECONDS: past it, pages are served but not stored.
 PAGE_CACHE_MEGABYTES = _value("PAGE_CACHE_MEGABYTES")
 # The query parameters some page reads: the rest are left out of cache keys, so a made-up query
-# string gets the cached page rather than a new entry (search, pagination, timeline filters,
-# the sitemap's pages).
-PAGE_CACHE_QUERY_PARAMETERS = {"q", "page", "campaign", "year", "p"}
+# string gets the cached page rather than a new entry (search, pagination, timeline filters and
+# order, the sitemap's pages).
+PAGE_CACHE_QUERY_PARAMETERS = {"q", "page", "campaign", "year", "p", "order"}
 PAGE_CACHE_EXCLUDED_PREFIXES = (
     f"/{ADMIN_PATH}",
     f"/{APPEAL_ACTION_PATH}",

@@ -17,7 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, PublishingPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    PublishingPanel,
+    TitleFieldPanel,
+)
+from wagtail.admin.widgets.slug import SlugInput
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField
 from wagtail.search import index
@@ -235,8 +242,10 @@ class Appeal(Publishable):
 
     base_form_class = SameLanguageForm
     panels = [
-        FieldPanel("title"),
-        FieldPanel("slug"),
+        # As on pages: the address follows the title as it is typed, until the appeal is
+        # live (a shared address must not move) or the editor types one of their own.
+        TitleFieldPanel("title", placeholder=False),
+        FieldPanel("slug", widget=SlugInput),
         # A short list of campaigns reads better as a dropdown than as a page chooser.
         FieldPanel("campaign", widget=forms.Select),
         MultiFieldPanel(
@@ -269,7 +278,11 @@ class Appeal(Publishable):
         index.SearchField("ask"),
         index.SearchField("background"),
         index.SearchField("target_name"),
+        # The admin listing searches only the autocomplete fields: see Development's.
         index.AutocompleteField("title"),
+        index.AutocompleteField("ask"),
+        index.AutocompleteField("background"),
+        index.AutocompleteField("target_name"),
         index.FilterField("live"),
         index.FilterField("locale"),
         # The admin listing sorts search results by these.

@@ -28,6 +28,8 @@ from .bases import (
 )
 from .pages import CampaignPage
 
+ADDED_FIRST = "added"
+
 
 class TimelinePage(TimelineFeedsMixin, SectionPage):
     """The organisation's whole timeline of developments, by year, with feeds."""
@@ -56,13 +58,20 @@ class TimelinePage(TimelineFeedsMixin, SectionPage):
                 raise Http404("No such campaign")
             timeline = campaign.timeline()
         year = year_filter(request)
+        # ?order=added: the newest additions first, whatever the date of their event.
+        order = request.GET.get("order", "")
+        if order not in ("", ADDED_FIRST):
+            raise Http404("No such order")
+        added_first = order == ADDED_FIRST
+        listed = timeline.in_year(year)
         context = self.get_context(request)
         context.update(
-            paginated_timeline(request, timeline.in_year(year)),
+            paginated_timeline(request, listed.by_publication() if added_first else listed),
             campaigns=campaigns,
             campaign=campaign,
             year=year,
             years=year_options(timeline, year),
+            added_first=added_first,
         )
         return TemplateResponse(request, self.get_template(request), context)
 
@@ -142,7 +151,10 @@ class Development(Publishable):
     search_fields = [
         index.SearchField("headline", boost=2),
         index.SearchField("summary"),
+        # The admin listing searches only the autocomplete fields (as the editor types): each
+        # field a reader's search finds is one of them too.
         index.AutocompleteField("headline"),
+        index.AutocompleteField("summary"),
         index.FilterField("live"),
         index.FilterField("locale"),
         index.FilterField("date"),

@@ -1,8 +1,12 @@
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+
+from base import site_data
+
+from ..models import TimelinePage
 
 register = template.Library()
 
@@ -30,3 +34,14 @@ def share_links(context, title):
             (pgettext("share on", "Facebook"), f"https://www.facebook.com/sharer/sharer.php?u={u}"),
         ],
     }
+
+
+@register.simple_tag(takes_context=True)
+def additions_url(context, campaign):
+    """The address of the timeline's entries of the campaign, the newest additions first; ""
+    if the language has no timeline page."""
+    timeline = site_data.section(TimelinePage, campaign.locale_id)
+    if timeline is None:
+        return ""
+    query = urlencode({"campaign": campaign.slug, "order": "added"})
+    return f"{timeline.get_url(context.get('request'))}?{query}"
