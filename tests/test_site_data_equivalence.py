@@ -36,6 +36,9 @@ MISSING = "no-such-page"
 NOT_REQUESTED = {
     # Counts a supporter on every GET, and is outside the site data (PAGE_CACHE_EXCLUDED_PREFIXES).
     "appeal_action",
+    "appeal_channel",
+    # A form that hands out a single-use token; outside the site data like the action.
+    "appeal_sent",
     # Every page: found from the database.
     "wagtail_serve",
 }
