@@ -335,9 +335,29 @@ class SiteSettings(BaseSiteSetting):
         ),
     )
 
+    mirrors = StreamField(
+        [
+            (
+                "mirror",
+                blocks.URLBlock(
+                    help_text=_(
+                        "The full address of a copy of this site on another host, e.g. "
+                        "https://copy.example.org/ (docs/deploy.md, Mirrors)."
+                    )
+                ),
+            )
+        ],
+        blank=True,
+        help_text=_(
+            "Other addresses readers can read the site at where it is blocked, shown in every "
+            "page's footer. The onion service (ONION_ADDRESS) is added by itself."
+        ),
+    )
+
     panels = [
         FieldPanel("contact_email"),
         FieldPanel("social_links"),
+        FieldPanel("mirrors"),
         FieldPanel("default_share_image"),
         PageChooserPanel("privacy_page"),
     ]

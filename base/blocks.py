@@ -23,6 +23,17 @@ ANCHOR_HELP = _(
 )
 
 
+class MirrorsBlock(blocks.StaticBlock):
+    """The site's other addresses, as the site settings list them (base/templatetags/
+    mirror_tags.py), for a page that tells readers how to reach the site."""
+
+    class Meta:
+        icon = "site"
+        template = "blocks/mirrors_block.html"
+        admin_text = _("The site's other addresses, from the site settings.")
+        description = _("The mirrors list from the site settings")
+
+
 class AnchoredBlock(blocks.StructBlock):
     """A block readers can link to: its anchor is derived once from `anchor_source`, then kept."""
 

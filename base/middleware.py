@@ -75,4 +75,9 @@ class SecurityHeadersMiddleware(CSPMiddleware):
         response = super().process_response(request, response)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        if settings.ONION_ADDRESS and not self._is_for_editors(request):
+            # Tor Browser offers the reader the same page at the onion service.
+            response.headers.setdefault(
+                "Onion-Location", settings.ONION_ADDRESS + request.get_full_path()
+            )
         return response

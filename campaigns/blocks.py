@@ -9,6 +9,7 @@ from base.blocks import (
     DocumentBlock,
     FigureBlock,
     HeadingBlock,
+    MirrorsBlock,
     ParagraphBlock,
     QuoteBlock,
     TableBlock,
@@ -54,3 +55,4 @@ class BodyStreamBlock(UniqueAnchorsStreamBlock):
     document = DocumentBlock()
     table = TableBlock()
     call_to_action = CallToActionBlock()
+    mirrors = MirrorsBlock()

@@ -185,7 +185,7 @@ def test_the_persian_privacy_page_tells_readers_in_persian_how_to_read_safely(cl
     assert "Tor Browser" in text
     assert "«ایمن‌ترین»" in text  # its safest setting, with scripts off
     assert "کوکی نمی‌گذارد" in text
-    assert "onion" in text
+    assert "(آینه‌ها)" in text  # where to find its copies if it is blocked
 
 
 def test_the_persian_faq_gives_search_engines_its_questions_in_persian(client, demo_site):
@@ -223,7 +223,13 @@ def test_the_about_page_says_who_runs_the_site_and_how_to_write_safely_in_both_l
             "how-to-reach-us",
             "writing-safely",
             "your-messages",
+            "other-addresses",
         ]
+        # The mirrors the site settings list, under the section that says what they are.
+        assert (
+            "https://mirror.iran-interlink.example/",
+            "https://mirror.iran-interlink.example/",
+        ) in main
     assert "not encrypted end to end" in english.main.get_text()
     assert "رمزگذاری سرتاسری ندارد" in persian.main.get_text()
 

@@ -135,6 +135,8 @@ def test_malformed_database_url_message_does_not_echo_credentials():
         ("DATABASE_CONN_MAX_AGE", "a minute"),
         ("TIME_ZONE", "Mars/Olympus"),
         ("LOG_LEVEL", "LOUD"),
+        ("ONION_ADDRESS", "https://example.org"),
+        ("ONION_ADDRESS", "http://short.onion"),
     ],
 )
 def test_malformed_values_stop_start_up_naming_the_variable(name, value):

@@ -34,6 +34,8 @@ ORGANISATION = {
 }
 # The old site gave no public address; a reserved domain keeps the demo from mailing anyone.
 CONTACT_EMAIL = "contact@iran-interlink.example"
+# A copy of the site on another host (docs/deploy.md, Mirrors), in the reserved example domain.
+MIRROR = "https://mirror.iran-interlink.example/"
 
 HOME = {
     "en": {
@@ -269,9 +271,9 @@ PRIVACY = {
             "<li>This site sets no cookies for its readers and loads nothing from any other "
             "site. Other browsers still keep the pages you read in their history; Tor Browser "
             "forgets them when you close it.</li>"
-            "<li>This site has no mirror and no onion address yet. If it has one later, this "
-            "page will give it; do not trust a copy of the site that this page does not "
-            "name.</li>"
+            "<li>Where this site is blocked, its copies on other addresses (mirrors) carry the "
+            "same pages. Every page lists them at its foot, and so does our About page; do "
+            "not trust a copy of the site that they do not name.</li>"
             "</ul>",
         ),
     ],
@@ -326,6 +328,14 @@ ABOUT = {
             "or help you. What the site itself keeps about its readers is on the "
             '<a linktype="page" id="%(privacy)s">privacy</a> page.</p>',
         ),
+        ("heading", {"text": "If this site is blocked", "anchor": "other-addresses"}),
+        (
+            "paragraph",
+            "<p>The same pages are published at other addresses, and we add new ones when an "
+            "address is blocked. A copy gets no updates between our rebuilds and cannot send "
+            "forms: for those, use this site or write to us.</p>",
+        ),
+        ("mirrors", None),
     ],
 }
 
@@ -379,6 +389,7 @@ def _site_settings(site, log):
     site_settings = SiteSettings.for_site(site)
     if not site_settings.contact_email:
         site_settings.contact_email = CONTACT_EMAIL
+        site_settings.mirrors = [("mirror", MIRROR)]
         site_settings.save()
         log("Filled in the site settings.")
 

@@ -7,6 +7,7 @@ DEBUG is off unless set; with DEBUG off the site refuses to start without a SECR
 import datetime
 import ipaddress
 import os
+import re
 import warnings
 import zoneinfo
 from pathlib import Path
@@ -68,6 +69,9 @@ SCHEMA = {
     "FAMILY_CONTACT_TOKEN_MAX_AGE": (int, 24 * 60 * 60),
     "FAMILY_CONTACT_RATE_LIMIT": (int, 5),
     "FAMILY_CONTACT_RATE_WINDOW": (int, 60 * 60),
+    # Reaching readers behind censorship (docs/deploy.md, Mirrors and onion service).
+    "ONION_ADDRESS": (str, ""),
+    "MIRROR_ROOT": (str, str(BASE_DIR / "mirror")),
 }
 
 env = environ.Env(**SCHEMA)
@@ -481,7 +485,14 @@ if FAMILY_CONTACT_TOKEN_MAX_AGE <= FAMILY_CONTACT_MIN_SECONDS or FAMILY_CONTACT_
         "FAMILY_CONTACT_RATE_WINDOW be at least 60 seconds."
     )
 
-# The full-page cache for anonymous readers (base/page_cache.py); 0 turns it off.
+# The site's onion service, as http://<56 letters and digits>.onion: announced to Tor Browser
+# with the Onion-Location header on every public page, and listed with the mirrors.
+ONION_ADDRESS = _value("ONION_ADDRESS").rstrip("/")
+if ONION_ADDRESS and not re.fullmatch(r"https?://[a-z2-7]{56}\.onion", ONION_ADDRESS):
+    stop("ONION_ADDRESS must be an onion service's address: http://<56 characters>.onion")
+# Where `manage.py build_mirror` puts the static copy of the site unless told otherwise.
+MIRROR_ROOT = _value("MIRROR_ROOT")
+
 # An appeal's "I have sent it" confirmation has the family contact form's defences
 # (base/form_guard.py) with tokens and slots of its own: a supporter who has just sent a letter
 # comes back to press it within seconds, and may act on several appeals in an hour.
@@ -490,6 +501,7 @@ APPEAL_SENT_TOKEN_MAX_AGE = 24 * 60 * 60
 APPEAL_SENT_RATE_LIMIT = 10
 APPEAL_SENT_RATE_WINDOW = 60 * 60
 
+# The full-page cache for anonymous readers (base/page_cache.py); 0 turns it off.
 # Off with DEBUG unless asked for, so that template changes show at once while developing.
 PAGE_CACHE_SECONDS = _value("PAGE_CACHE_SECONDS")
 if DEBUG and "PAGE_CACHE_SECONDS" not in os.environ:

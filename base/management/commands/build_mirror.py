@@ -27,9 +27,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.monotonic()
         copy = mirror.build(options["base_url"])
-        output = options["output"] or getattr(settings, "MIRROR_ROOT", None)
-        if not output and not options["zip"]:
-            output = "mirror"
+        # With only --zip, only the zip.
+        output = options["output"] or (None if options["zip"] else settings.MIRROR_ROOT)
         size = sum(len(content) for content in copy.files.values())
         if output:
             copy.write(output)
