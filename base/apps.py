@@ -10,5 +10,6 @@ class BaseConfig(AppConfig):
     def ready(self):
         from . import (  # noqa: F401 - connect their signal handlers
             localize,
+            mirror_tasks,
             page_cache,
         )

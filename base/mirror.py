@@ -29,6 +29,7 @@ from bs4 import BeautifulSoup
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import Client
 from django.utils import translation
@@ -51,7 +52,7 @@ class Mirror:
     left_out: dict = field(default_factory=dict)  # site path -> why
 
     def write(self, output):
-        """Writes the copy beside output, then puts it in output's place in one rename, so a
+        """Writes the copy beside output, then puts it in output's place by two renames, so a
         reader or a sync never sees a half-written copy."""
         output = Path(output)
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -396,3 +397,60 @@ def _media(path):
 def build(base=None):
     """The copy of the public site, as a Mirror (not yet written anywhere)."""
     return Crawler(base).run()
+
+
+def publish(copy, targets):
+    """Puts the copy at each target of MIRROR_TARGETS: a folder (`/srv/mirror` or
+    `file:///srv/mirror`), an S3-compatible bucket (`s3://bucket/prefix`) or a zip file with its
+    checksum (`zip:///srv/downloads/site.zip`). Returns a line per target for the log."""
+    done = []
+    for target in targets:
+        parts = urlsplit(target)
+        if parts.scheme in ("", "file"):
+            copy.write(unquote(parts.path))
+        elif parts.scheme == "zip":
+            checksum = copy.write_zip(unquote(parts.path))
+            target = f"{target} (SHA-256 {checksum})"
+        elif parts.scheme == "s3":
+            sync_to_storage(copy, bucket_storage(parts.netloc, parts.path.strip("/")))
+        else:
+            raise ValueError(f"{target}: a mirror target is a folder, s3:// or zip://")
+        done.append(target)
+    return done
+
+
+def bucket_storage(bucket, prefix):
+    """django-storages' S3 storage for a mirror bucket: credentials as boto3 finds them (the
+    AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY variables), and MIRROR_BUCKET_ENDPOINT for a
+    service other than Amazon's. Files are public to read, as a web site's are."""
+    from storages.backends.s3 import S3Storage
+
+    return S3Storage(
+        bucket_name=bucket,
+        location=prefix,
+        endpoint_url=settings.MIRROR_BUCKET_ENDPOINT or None,
+        default_acl="public-read",
+        querystring_auth=False,
+        file_overwrite=True,
+    )
+
+
+def sync_to_storage(copy, storage):
+    """Makes the storage hold the copy: files that pages need first, then the pages, then the
+    files no page needs any longer are deleted, so a reader in the middle never meets a page
+    whose stylesheet or document is not there yet."""
+    pages = sorted(name for name in copy.files if name.endswith(".html"))
+    for name in [*sorted(set(copy.files) - set(pages)), *pages]:
+        if storage.exists(name) and not getattr(storage, "file_overwrite", False):
+            storage.delete(name)
+        storage.save(name, ContentFile(copy.files[name]))
+    for name in set(_stored(storage)) - set(copy.files):
+        storage.delete(name)
+
+
+def _stored(storage, folder=""):
+    folders, files = storage.listdir(folder)
+    for name in files:
+        yield posixpath.join(folder, name)
+    for inner in folders:
+        yield from _stored(storage, posixpath.join(folder, inner))

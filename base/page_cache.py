@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.http import HttpResponse
 from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
 
@@ -213,9 +213,19 @@ class PageCacheMiddleware:
         )
 
 
+# Sent after the cache is cleared because what readers see changed: for what else keeps a copy
+# of the pages (the static mirror, base/mirror_tasks.py).
+readers_see_a_change = Signal()
+
+
+def _changed(**kwargs):
+    invalidate()
+    readers_see_a_change.send(sender=None)
+
+
 # What readers see changes when any of these happen, whichever app server or command does it.
 for signal in (page_published, page_unpublished, post_page_move, published, unpublished):
-    signal.connect(invalidate, dispatch_uid=f"page-cache-{signal!r}")
+    signal.connect(_changed, dispatch_uid=f"page-cache-{signal!r}")
 
 
 @receiver(post_delete, dispatch_uid="page-cache-delete")
@@ -225,4 +235,4 @@ def invalidate_on_change(sender, **kwargs):
     if sender._meta.label in settings.PAGE_CACHE_WATCHED_MODELS or (
         kwargs.get("signal") is post_delete and sender._meta.label in settings.PAGE_CACHE_DELETES
     ):
-        invalidate()
+        _changed()

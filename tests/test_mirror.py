@@ -10,6 +10,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
 from django.test import override_settings
 from wagtail.models import Page, PageViewRestriction
@@ -187,3 +189,50 @@ def test_a_page_address_names_its_file_in_the_copy():
     assert mirror.relative("fa/faq/index.html", "fa/aims/index.html") == "../faq/index.html"
     assert mirror.relative("static/css/site.css", "index.html") == "static/css/site.css"
     assert Path(mirror.file_for("/documents/1/a%20b.pdf")).name == "a b.pdf"
+
+
+def test_the_copy_goes_to_each_target_and_a_bucket_keeps_only_what_it_holds(tmp_path):
+    """A folder and a zip by MIRROR_TARGETS; a bucket through its storage (here a folder in
+    its place), where a file no page needs any longer is deleted."""
+    copy = mirror.Mirror(files={"index.html": b"<p>home</p>", "static/site.css": b"p{}"})
+    folder, archive = tmp_path / "folder", tmp_path / "out" / "site.zip"
+
+    done = mirror.publish(copy, [str(folder), f"zip://{archive}"])
+
+    assert (folder / "static/site.css").read_bytes() == b"p{}"
+    assert zipfile.ZipFile(archive).namelist() == ["index.html", "static/site.css"]
+    assert done[1].startswith(f"zip://{archive} (SHA-256 ")
+    bucket = FileSystemStorage(location=tmp_path / "bucket")
+    bucket.save("old/page.html", ContentFile(b"gone"))
+    bucket.save("index.html", ContentFile(b"<p>before</p>"))
+    mirror.sync_to_storage(copy, bucket)
+    assert sorted(mirror._stored(bucket)) == ["index.html", "static/site.css"]
+    assert bucket.open("index.html").read() == b"<p>home</p>"
+    with pytest.raises(ValueError, match="ftp://"):
+        mirror.publish(copy, ["ftp://example.org/"])
+
+
+def test_a_bucket_target_uses_django_storages_with_public_files(settings):
+    settings.MIRROR_BUCKET_ENDPOINT = "https://s3.example.net"
+
+    storage = mirror.bucket_storage("mirror-bucket", "site")
+
+    assert (storage.bucket_name, storage.location, storage.endpoint_url) == (
+        "mirror-bucket",
+        "site",
+        "https://s3.example.net",
+    )
+    assert storage.default_acl == "public-read" and storage.querystring_auth is False
+
+
+def test_without_mirror_targets_publishing_queues_nothing(
+    settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.MIRROR_TARGETS = []
+    aims = Page.objects.get(url_path__endswith="/aims/", locale__language_code="en").specific
+    with django_capture_on_commit_callbacks(execute=True):
+        aims.save_revision().publish()
+
+    assert not DBTaskResult.objects.exists()

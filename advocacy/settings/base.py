@@ -72,6 +72,8 @@ SCHEMA = {
     # Reaching readers behind censorship (docs/deploy.md, Mirrors and onion service).
     "ONION_ADDRESS": (str, ""),
     "MIRROR_ROOT": (str, str(BASE_DIR / "mirror")),
+    "MIRROR_TARGETS": (list, []),
+    "MIRROR_BUCKET_ENDPOINT": (str, ""),
 }
 
 env = environ.Env(**SCHEMA)
@@ -214,6 +216,9 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    # The task queue, in the site's own database (base/mirror_tasks.py; `manage.py db_worker`).
+    "django_tasks",
+    "django_tasks_db",
     "django_filters",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -492,6 +497,20 @@ if ONION_ADDRESS and not re.fullmatch(r"https?://[a-z2-7]{56}\.onion", ONION_ADD
     stop("ONION_ADDRESS must be an onion service's address: http://<56 characters>.onion")
 # Where `manage.py build_mirror` puts the static copy of the site unless told otherwise.
 MIRROR_ROOT = _value("MIRROR_ROOT")
+# Where each build of the copy goes (base.mirror.publish): folders, s3://bucket/prefix, and
+# zip:///path/site.zip. With targets, publishing anything readers see rebuilds it in the
+# background (base/mirror_tasks.py).
+MIRROR_TARGETS = _value("MIRROR_TARGETS")
+MIRROR_BUCKET_ENDPOINT = _value("MIRROR_BUCKET_ENDPOINT")
+# Wagtail runs its own tasks (search and reference index updates) on the default backend: they
+# stay immediate, as without a task queue. The mirror's rebuild goes to the database queue.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["mirror"]},
+}
+for _target in MIRROR_TARGETS:
+    if urlsplit(_target).scheme not in ("", "file", "s3", "zip"):
+        stop(f"MIRROR_TARGETS: {_target} is not a folder, s3://bucket/prefix or zip:///file.zip")
 
 # An appeal's "I have sent it" confirmation has the family contact form's defences
 # (base/form_guard.py) with tokens and slots of its own: a supporter who has just sent a letter
