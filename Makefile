@@ -11,13 +11,14 @@ ARGS ?=
 TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve bench readers test messages fonts screenshots install install-dev lint format publish-scheduled clean
+.PHONY: help run serve bench bench-mirror readers test messages fonts screenshots install install-dev lint format publish-scheduled clean
 
 help:
 	@echo "make run    set up, load demo content and serve at http://$(HOST):$(PORT)/"
 	@echo "make test   set up and run the whole test suite (ARGS=... passes arguments to pytest)"
 	@echo "make serve  production server: gunicorn with the environment's settings (docs/deploy.md)"
 	@echo "make bench  load benchmark on PostgreSQL and Redis; writes docs/performance.md"
+	@echo "make bench-mirror   static mirror build time and size, demo and large data set; writes docs/performance.md"
 	@echo "make readers   page weight, requests and Lighthouse scores in Chromium; writes docs/performance.md"
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make screenshots   refresh the screenshots in docs/img from the browser tests"
@@ -89,6 +90,11 @@ serve: install messages
 bench: install
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
 	$(BIN)/python -m benchmarks.bench
+
+# How long the static mirror takes to build (demo and large data set), and the copy served.
+bench-mirror: install
+	@command -v wrk >/dev/null || { echo "make bench-mirror needs wrk: apt-get install wrk"; exit 1; }
+	$(BIN)/python -m benchmarks.mirror
 
 # Page weight, requests and Lighthouse scores in Chromium (and npm for Lighthouse).
 readers: install-dev

@@ -1,5 +1,6 @@
 import io
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from django.test import override_settings
 from tests.builders import make_home_page, set_site_settings
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+VNU = Path(__file__).parent.parent / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 # Playwright's sync API keeps an event loop in the main thread, where the tests use the ORM too.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -77,6 +79,20 @@ def _uses_database(item):
     return bool(item.get_closest_marker("django_db")) or bool(
         {"db", "transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
     )
+
+
+@pytest.fixture
+def checker():
+    """The Nu HTML Checker's command (the vnu-jar npm package, on Java; `npm install
+    --ignore-scripts` puts it in node_modules, as .ci/run does). Without it the test is skipped,
+    except in CI, where that is an error."""
+    java = shutil.which("java")
+    if java and VNU.exists():
+        return [java, "-jar", str(VNU)]
+    missing = "Java" if not java else f"the checker at {VNU} (npm install --ignore-scripts)"
+    if os.environ.get("CI"):
+        pytest.fail(f"CI checks the HTML, and {missing} is missing")
+    pytest.skip(f"{missing} is missing")
 
 
 @pytest.fixture(autouse=True)

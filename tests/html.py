@@ -1,5 +1,8 @@
 """Read a response as a reader's browser would: elements, their text and their links."""
 
+import json
+import subprocess
+from pathlib import Path
 from urllib.parse import quote
 
 from bs4 import BeautifulSoup
@@ -60,3 +63,18 @@ PUBLIC_PAGES = {
     "Persian search without results": "/fa/search/?q=" + quote("گورخر"),
     "Persian not found": "/fa/no-such-page/",
 }
+
+
+def errors_in(checker, files):
+    """The Nu HTML Checker's errors in the files (checker: the `checker` fixture's command)."""
+    result = subprocess.run(  # noqa: S603 - our own files
+        [*checker, "--errors-only", "--format", "json", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    return [
+        f"{Path(message['url']).name}:{message.get('lastLine')}: {message['message']}"
+        for message in messages
+    ]

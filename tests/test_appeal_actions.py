@@ -19,8 +19,7 @@ from base.dates import display_date
 from campaigns import views
 from campaigns.models import AppealActionCount, AppealSentCount
 from tests.builders import make_appeal, make_appeal_index
-from tests.html import parse
-from tests.test_valid_html import checker, errors_in  # noqa: F401 - the checker is a fixture
+from tests.html import errors_in, parse
 
 pytestmark = pytest.mark.django_db
 

@@ -11,15 +11,10 @@ from wagtail_localize.models import Translation
 from advocacy.demo_content.statement import plain_text
 from advocacy.models import ContentPage, FAQPage, HomePage, SiteText
 from campaigns.models import Appeal
-from tests.html import links, parse, site_name
+from tests.html import errors_in, links, parse, site_name
 from tests.test_family_contact_form import PERSIAN_URL, SENT, URL, send
-from tests.test_valid_html import checker as vnu_checker
-from tests.test_valid_html import errors_in
 
 pytestmark = pytest.mark.django_db
-
-# The Nu HTML Checker, as tests/test_valid_html.py finds it (or skips).
-checker = vnu_checker
 
 
 def test_demo_content_replaces_the_welcome_page_as_the_site_root(client, demo_site):

@@ -20,6 +20,7 @@ from wagtail.rich_text import RichText
 from base import mirror
 from campaigns.models import Appeal, AppealActionCount
 from tests.builders import make_content_page
+from tests.html import errors_in
 
 pytestmark = pytest.mark.usefixtures("demo_site")
 MAIN = "https://iran-interlink.example"
@@ -236,3 +237,15 @@ def test_without_mirror_targets_publishing_queues_nothing(
         aims.save_revision().publish()
 
     assert not DBTaskResult.objects.exists()
+
+
+def test_the_copys_pages_are_valid_html(built, checker):
+    pages = [
+        built / "fa/index.html",
+        built / "fa/timeline/index.html",
+        built / "fa/campaigns/family-contact/ask-for-news/index.html",
+        built / "appeals/family-visits-un-special-rapporteur/index.html",
+        built / "404.html",
+    ]
+
+    assert errors_in(checker, pages) == []

@@ -5,44 +5,12 @@ the checker the test is skipped, except in CI, where that is an error.
 """
 
 import io
-import json
-import os
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from tests.html import PUBLIC_PAGES as PAGES
-
-VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-
-
-@pytest.fixture
-def checker():
-    java = shutil.which("java")
-    if java and VNU.exists():
-        return [java, "-jar", str(VNU)]
-    missing = "Java" if not java else f"the checker at {VNU} (npm install --ignore-scripts)"
-    if os.environ.get("CI"):
-        pytest.fail(f"CI checks the HTML, and {missing} is missing")
-    pytest.skip(f"{missing} is missing")
-
-
-def errors_in(checker, files):
-    result = subprocess.run(  # noqa: S603 - our own files
-        [*checker, "--errors-only", "--format", "json", *map(str, files)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    return [
-        f"{Path(message['url']).name}:{message.get('lastLine')}: {message['message']}"
-        for message in messages
-    ]
+from tests.html import errors_in
 
 
 @pytest.mark.django_db
