@@ -75,6 +75,12 @@ def environment(static_root):
     }
 
 
+def add_large_data_set(env):
+    """benchmarks/dataset.py's campaigns, developments and appeals, beside the demo's."""
+    command = "from benchmarks.dataset import build; build()"
+    run(PYTHON, "manage.py", "shell", "-c", command, env=env, stdout=subprocess.DEVNULL)
+
+
 def start_server(env):
     port = free_port()
     server = subprocess.Popen(
@@ -215,14 +221,7 @@ def main():
         redis.Redis.from_url(REDIS).flushdb()
         run(PYTHON, "manage.py", "migrate", "--no-input", "-v0", env=env)
         run(PYTHON, "manage.py", "load_demo_content", env=env, stdout=subprocess.DEVNULL)
-        run(
-            PYTHON,
-            "manage.py",
-            "shell",
-            "-c",
-            "from benchmarks.dataset import build; build()",
-            env=env,
-        )
+        add_large_data_set(env)
         run(PYTHON, "manage.py", "collectstatic", "--no-input", "-v0", env=env)
         counted = run(
             PYTHON,

@@ -14,7 +14,15 @@ import time
 import zipfile
 from pathlib import Path
 
-from benchmarks.bench import PYTHON, environment, free_port, fresh_database, run, wrk
+from benchmarks.bench import (
+    PYTHON,
+    add_large_data_set,
+    environment,
+    free_port,
+    fresh_database,
+    run,
+    wrk,
+)
 from benchmarks.report import write_section
 
 
@@ -79,15 +87,7 @@ def main():
             if archive.testzip() is not None:
                 raise SystemExit("The demo's zip is damaged")
         static = served(scratch / "demo")
-        run(
-            PYTHON,
-            "manage.py",
-            "shell",
-            "-c",
-            "from benchmarks.dataset import build; build()",
-            env=env,
-            stdout=subprocess.DEVNULL,
-        )
+        add_large_data_set(env)
         large = build(env, scratch / "large")
     rows = "\n".join(
         f"| {name} | {r['seconds']:.1f} s | {r['files']:,} | {r['kb']:,.0f} KB | "
