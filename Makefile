@@ -91,7 +91,8 @@ bench: install
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
 	$(BIN)/python -m benchmarks.bench
 
-# How long the static mirror takes to build (demo and large data set), and the copy served.
+# How long the static mirror takes to build (demo and large data set), and the copy served;
+# `make bench` runs it too, after the live pages.
 bench-mirror: install
 	@command -v wrk >/dev/null || { echo "make bench-mirror needs wrk: apt-get install wrk"; exit 1; }
 	$(BIN)/python -m benchmarks.mirror

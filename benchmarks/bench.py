@@ -264,6 +264,10 @@ def main():
             cached_server.terminate()
             uncached_server.terminate()
     report(results, queries, static)
+    # The static mirror, built and served by a plain static server, in its own section.
+    from benchmarks import mirror
+
+    mirror.main()
 
 
 if __name__ == "__main__":

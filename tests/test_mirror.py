@@ -3,6 +3,7 @@ only what anonymous readers may see."""
 
 import hashlib
 import io
+import posixpath
 import re
 import zipfile
 from pathlib import Path
@@ -19,7 +20,7 @@ from wagtail.rich_text import RichText
 
 from base import mirror
 from campaigns.models import Appeal, AppealActionCount
-from tests.builders import make_content_page
+from tests.builders import make_content_page, make_image
 from tests.html import errors_in
 
 pytestmark = pytest.mark.usefixtures("demo_site")
@@ -249,3 +250,25 @@ def test_the_copys_pages_are_valid_html(built, checker):
     ]
 
     assert errors_in(checker, pages) == []
+
+
+def test_the_image_files_a_page_shows_are_in_the_copy(tmp_path):
+    home = Page.objects.get(depth=2, locale__language_code="en").specific
+    image = make_image()
+    figure = {"image": {"image": image, "decorative": False, "alt_text": "A crowd"}}
+    make_content_page(home, "Gallery", body=[("image", figure)])
+
+    copy = mirror.build(MAIN)
+
+    page = BeautifulSoup(copy.files["gallery/index.html"], "html.parser")
+    sources = [page.select_one("main img")["src"]] + [
+        candidate.split()[0]
+        for source in page.select("main source[srcset]")
+        for candidate in source["srcset"].split(",")
+    ]
+    assert len(sources) > 1
+    for source in sources:
+        name = posixpath.normpath(posixpath.join("gallery", source))
+        assert name.startswith("media/images/") and copy.files[name].startswith(
+            (b"\x89PNG", b"RIFF", b"\x00\x00\x00", b"\xff\xd8")
+        ), source
