@@ -100,10 +100,11 @@ def main():
 ## The static mirror (`manage.py build_mirror`)
 
 Each build is whole, as the rebuild after a publish is (base/mirror_tasks.py); PostgreSQL,
-production settings, this machine. "Left to the main site" counts the addresses the copy links to
-on the main site instead of holding them (appeal confirmations, search, forms).
+production settings, this machine. "Not copied" counts the site addresses the copy does not hold:
+the appeals' counted actions, replaced by where they lead (mailto:, webmail), and the printed
+letter and confirmation, which lead to the main site.
 
-| content | build | files | size | zip | left to the main site |
+| content | build | files | size | zip | not copied |
 |---|---|---|---|---|---|
 {rows}
 
