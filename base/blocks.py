@@ -27,6 +27,11 @@ class MirrorsBlock(blocks.StaticBlock):
     """The site's other addresses, as the site settings list them (base/templatetags/
     mirror_tags.py), for a page that tells readers how to reach the site."""
 
+    def get_preview_context(self, value, parent_context=None):
+        # The block picker shows what the list looks like before any mirror is listed.
+        context = super().get_preview_context(value, parent_context)
+        return {**context, "example_addresses": ["https://copy.example.org/"]}
+
     class Meta:
         icon = "site"
         template = "blocks/mirrors_block.html"
