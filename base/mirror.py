@@ -130,10 +130,11 @@ class Crawler:
         self.client = Client(
             HTTP_HOST=parts.netloc, headers={"Accept-Language": settings.LANGUAGE_CODE}
         )
-        self.secure = parts.scheme == "https"
+        # As over HTTPS where the site sends everyone there (it would answer each with a redirect).
+        self.secure = parts.scheme == "https" or settings.SECURE_SSL_REDIRECT
         self.mirror = Mirror()
         self.where = {}  # site address -> file in the copy, or None if it is not copied
-        self.redirects = {}  # site address -> where it redirects outside the copy
+        self.redirects = {}  # site address -> where it redirects (on the site or away from it)
         self.queue = []
 
     def get(self, path, method="get"):

@@ -7,6 +7,10 @@ A hit costs one cache round trip and no database query. Each process also keeps 
 served last, in their stored form: while the generation stands, it needs only that number from
 the cache, not the page.
 
+After a change, the first request for a page renders it again while the others get the copy
+from before the change (marked X-Cache: stale) until the new one is stored: one render per
+page, not one per waiting reader. A page that has no copy at all is rendered by whoever asks.
+
 Without the cache (Redis down), there is no generation to check a page against, so nothing is
 served from or kept in the cache, not even a process's own last pages: readers get the pages
 as the database has them.
@@ -40,6 +44,9 @@ GENERATION_KEY = "page-cache:generation"
 CACHEABLE_STATUSES = {200, 301, 404}
 # Pages each process keeps at hand: a few megabytes.
 RECENT_PAGES = 200
+# How long one request may hold a page's re-rendering to itself, serving others the last good
+# copy; past it (a render that died), the next request renders.
+RENDER_SECONDS = 30
 
 
 class StoredPage:
@@ -183,15 +190,27 @@ class PageCacheMiddleware:
         if isinstance(page, StoredPage) and page.generation == generation:
             _recent.remember(key, page)
             return page.response()
-        response = self.get_response(request)
-        if request.method == "GET" and self._cacheable_response(response):
-            page = StoredPage(generation, response)
-            if not _budget.allows(len(page.content)):
-                return response
-            cache.set(key, page, settings.PAGE_CACHE_SECONDS)
-            _recent.remember(key, page)
-            response["X-Cache"] = "miss"
-        return response
+        rendering = f"page-cache:rendering:{key}"
+        holding = isinstance(page, StoredPage) and cache.add(rendering, 1, RENDER_SECONDS)
+        if isinstance(page, StoredPage) and not holding:
+            # Another request renders the page after a change: the last good copy now is
+            # better than every reader rendering the same page at once.
+            response = page.response()
+            response["X-Cache"] = "stale"
+            return response
+        try:
+            response = self.get_response(request)
+            if request.method == "GET" and self._cacheable_response(response):
+                page = StoredPage(generation, response)
+                if not _budget.allows(len(page.content)):
+                    return response
+                cache.set(key, page, settings.PAGE_CACHE_SECONDS)
+                _recent.remember(key, page)
+                response["X-Cache"] = "miss"
+            return response
+        finally:
+            if holding:
+                cache.delete(rendering)
 
     @staticmethod
     def _cacheable_request(request):

@@ -262,3 +262,56 @@ def test_the_redis_client_is_built_once_and_kept(redis_cache):
 
     assert redis_cache.client.get_client(write=True) is client
     assert redis_cache.get_many(["a", "b"]) == {}
+
+
+def test_after_a_change_one_request_renders_the_page_and_the_others_get_the_last_copy(rf):
+    """Readers who ask while the page is rendered again get the copy from before the change,
+    at once; the page is rendered once, and the next reader gets the new copy."""
+    import threading
+
+    from base.page_cache import invalidate
+
+    renders, started, others_done = [], threading.Event(), threading.Event()
+
+    def view(request):
+        renders.append(len(renders) + 1)
+        if len(renders) > 1:  # the render after the change waits for the other readers
+            started.set()
+            others_done.wait(timeout=10)
+        return HttpResponse(f"version {len(renders)}")
+
+    middleware = PageCacheMiddleware(view)
+    assert middleware(rf.get("/campaign/")).content == b"version 1"
+    invalidate()
+
+    rendering = threading.Thread(target=lambda: middleware(rf.get("/campaign/")))
+    rendering.start()
+    assert started.wait(timeout=10)
+    during = [middleware(rf.get("/campaign/")) for _reader in range(5)]
+    others_done.set()
+    rendering.join(timeout=10)
+
+    assert [(r.content, r["X-Cache"]) for r in during] == [(b"version 1", "stale")] * 5
+    assert renders == [1, 2]
+    after = middleware(rf.get("/campaign/"))
+    assert (after.content, after["X-Cache"]) == (b"version 2", "hit")
+
+
+def test_a_render_that_fails_lets_the_next_request_render(rf):
+    from base.page_cache import invalidate
+
+    calls = []
+
+    def view(request):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        return HttpResponse(f"version {len(calls)}")
+
+    middleware = PageCacheMiddleware(view)
+    middleware(rf.get("/campaign/"))
+    invalidate()
+    with pytest.raises(RuntimeError):
+        middleware(rf.get("/campaign/"))
+
+    assert middleware(rf.get("/campaign/")).content == b"version 3"
