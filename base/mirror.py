@@ -232,19 +232,24 @@ class Crawler:
 
     def page(self, address, name, html):
         document = BeautifulSoup(html, "html.parser")
-        for element in document.find_all(LINK_ATTRIBUTES):
-            url = element.get(LINK_ATTRIBUTES[element.name])
-            if url and self.internal(url) and _copied(element):
-                self.enqueue(self.address(address, url))
+        for _element, _attribute, url in self.site_links(document):
+            self.enqueue(self.address(address, url))
         for element in document.find_all(srcset=True):
-            for candidate in element["srcset"].split(","):
-                url = candidate.split()[0] if candidate.split() else ""
+            for url, _descriptors in _srcset(element["srcset"]):
                 if self.internal(url):
                     self.enqueue(self.address(address, url))
         for form in document.find_all("form", method=re.compile("^get$", re.I)):
             for url in _choices(form):
                 self.enqueue(self.address(address, url))
         return _Page(address, name, document)
+
+    def site_links(self, document):
+        """(element, attribute, address) of each address on this site the page names in an
+        attribute that holds one: links, stylesheets, feeds, scripts, images."""
+        for element in document.find_all(LINK_ATTRIBUTES):
+            url = element.get(LINK_ATTRIBUTES[element.name])
+            if url and self.internal(url):
+                yield element, LINK_ATTRIBUTES[element.name], url
 
     def internal(self, url):
         parts = urlsplit(url)
@@ -276,18 +281,14 @@ class _Page:
             attribute = "href" if element.name == "link" else "content"
             path = urlsplit(element.get(attribute, "")).path
             element[attribute] = crawler.base + path
-        for element in document.find_all(LINK_ATTRIBUTES):
-            attribute = LINK_ATTRIBUTES[element.name]
-            url = element.get(attribute)
-            if url and crawler.internal(url) and _copied(element):
-                element[attribute] = self.link(crawler, url)
-                if element.get("data-print-href"):
-                    self.print_address(crawler, element)
+        for element, attribute, url in list(crawler.site_links(document)):
+            element[attribute] = self.link(crawler, url)
+            if element.get("data-print-href"):
+                self.print_address(crawler, element)
         for element in document.find_all(srcset=True):
             element["srcset"] = ", ".join(
-                " ".join([self.link(crawler, words[0]), *words[1:]])
-                for candidate in element["srcset"].split(",")
-                if (words := candidate.split())
+                " ".join([self.link(crawler, url) if crawler.internal(url) else url, *descriptors])
+                for url, descriptors in _srcset(element["srcset"])
             )
         return str(document).encode()
 
@@ -347,10 +348,9 @@ class _Page:
         form.replace_with(note)
 
 
-def _copied(element):
-    """Whether the copy should hold what the element names: not the canonical address (the
-    main site's, on purpose), not another site's."""
-    return not (element.name == "link" and "canonical" in element.get("rel", []))
+def _srcset(value):
+    """(address, descriptors) of each candidate of a srcset attribute."""
+    return [(words[0], words[1:]) for candidate in value.split(",") if (words := candidate.split())]
 
 
 def _choices(form):

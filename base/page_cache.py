@@ -187,12 +187,14 @@ class PageCacheMiddleware:
         request.page_cache_generation = generation
         if page is None or page.generation != generation:
             page = found.get(key) if key in found else cache.get(key)
-        if isinstance(page, StoredPage) and page.generation == generation:
+        if not isinstance(page, StoredPage):
+            page = None
+        elif page.generation == generation:
             _recent.remember(key, page)
             return page.response()
         rendering = f"page-cache:rendering:{key}"
-        holding = isinstance(page, StoredPage) and cache.add(rendering, 1, RENDER_SECONDS)
-        if isinstance(page, StoredPage) and not holding:
+        holding = page is not None and cache.add(rendering, 1, RENDER_SECONDS)
+        if page is not None and not holding:
             # Another request renders the page after a change: the last good copy now is
             # better than every reader rendering the same page at once.
             response = page.response()
