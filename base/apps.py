@@ -12,4 +12,5 @@ class BaseConfig(AppConfig):
             localize,
             mirror_tasks,
             page_cache,
+            page_warm,
         )

@@ -6,7 +6,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 
-from . import site_data
+from . import page_warm, site_data
 
 SUMMARY_LENGTH = 300
 
@@ -46,6 +46,11 @@ class SitePage(Page):
     def get_summary(self):
         """A sentence or two about the page in plain text; page types say where it comes from."""
         return ""
+
+    def page_cache_addresses(self):
+        """The addresses readers see first after this page changes, rendered afresh right
+        away (base/page_warm.py): the page itself; page types add their listings and feeds."""
+        return page_warm.addresses(self)
 
     def get_view_restrictions(self):
         # Two queries on every page served, though most sites restrict none of their pages.

@@ -10,6 +10,8 @@ the cache, not the page.
 After a change, the first request for a page renders it again while the others get the copy
 from before the change (marked X-Cache: stale) until the new one is stored: one render per
 page, not one per waiting reader. A page that has no copy at all is rendered by whoever asks.
+The pages readers come to first are rendered by a worker right after the change instead, before
+any reader asks (base/page_warm.py).
 
 Without the cache (Redis down), there is no generation to check a page against, so nothing is
 served from or kept in the cache, not even a process's own last pages: readers get the pages
@@ -47,6 +49,13 @@ RECENT_PAGES = 200
 # How long one request may hold a page's re-rendering to itself, serving others the last good
 # copy; past it (a render that died), the next request renders.
 RENDER_SECONDS = 30
+# Set in the WSGI environ of base/page_warm.py's renders, which a reader cannot do (their headers
+# arrive as HTTP_* keys): the page is rendered and stored afresh under the lock already held.
+WARMING = "page_cache.warming"
+# The ways readers have lately asked for pages (encoding, host, over HTTPS): the warm renders
+# each page in each of them. A few: ALLOWED_HOSTS limits the hosts.
+VARIANTS_KEY = "page-cache:variants"
+MAX_VARIANTS = 8
 
 
 class StoredPage:
@@ -154,6 +163,25 @@ def cache_key(request, encoding):
     return f"page-cache:{encoding}:{request.get_host()}:{request.path}{query}"
 
 
+def rendering_key(key):
+    """The lock of the one request that renders a stale page afresh."""
+    return f"page-cache:rendering:{key}"
+
+
+_variants = {}  # variant -> the generation it was last recorded in
+
+
+def remember_variant(variant, generation):
+    """Records a way readers ask for pages in the shared cache, once per process and
+    generation: the cache may have been emptied since."""
+    if _variants.get(variant) == generation:
+        return
+    _variants[variant] = generation
+    known = [tuple(item) for item in cache.get(VARIANTS_KEY) or []]
+    if variant not in known:
+        cache.set(VARIANTS_KEY, [*known, variant][-MAX_VARIANTS:], timeout=None)
+
+
 def has_session(request):
     """Whether the request carries a session that exists: only those skip the cache, so a
     made-up session cookie cannot make every request render."""
@@ -175,7 +203,13 @@ class PageCacheMiddleware:
         if not self._cacheable_request(request):
             return self.get_response(request)
         # Compressed and plain copies of a page are kept apart (the response varies on it).
-        key = cache_key(request, "gzip" if accepts_gzip(request) else "")
+        encoding = "gzip" if accepts_gzip(request) else ""
+        key = cache_key(request, encoding)
+        if request.META.get(WARMING):
+            generation = current_generation()
+            if generation is None:
+                return self.get_response(request)
+            return self._render(request, key, encoding, generation, holding=True)
         # One round trip: the generation, and the page unless this process has it. A page
         # rendered under an older generation is a miss. django-redis answers {} and None
         # when Redis is down (base.cache): then there is no generation, and no cache.
@@ -184,7 +218,6 @@ class PageCacheMiddleware:
         generation = found.get(GENERATION_KEY) or current_generation()
         if generation is None:
             return self.get_response(request)
-        request.page_cache_generation = generation
         if page is None or page.generation != generation:
             page = found.get(key) if key in found else cache.get(key)
         if not isinstance(page, StoredPage):
@@ -192,14 +225,18 @@ class PageCacheMiddleware:
         elif page.generation == generation:
             _recent.remember(key, page)
             return page.response()
-        rendering = f"page-cache:rendering:{key}"
-        holding = page is not None and cache.add(rendering, 1, RENDER_SECONDS)
+        holding = page is not None and cache.add(rendering_key(key), 1, RENDER_SECONDS)
         if page is not None and not holding:
             # Another request renders the page after a change: the last good copy now is
             # better than every reader rendering the same page at once.
             response = page.response()
             response["X-Cache"] = "stale"
             return response
+        return self._render(request, key, encoding, generation, holding)
+
+    def _render(self, request, key, encoding, generation, holding):
+        """The page rendered, and stored if it may be shared; the lock released if held."""
+        request.page_cache_generation = generation
         try:
             response = self.get_response(request)
             if request.method == "GET" and self._cacheable_response(response):
@@ -208,11 +245,12 @@ class PageCacheMiddleware:
                     return response
                 cache.set(key, page, settings.PAGE_CACHE_SECONDS)
                 _recent.remember(key, page)
+                remember_variant((encoding, request.get_host(), request.is_secure()), generation)
                 response["X-Cache"] = "miss"
             return response
         finally:
             if holding:
-                cache.delete(rendering)
+                cache.delete(rendering_key(key))
 
     @staticmethod
     def _cacheable_request(request):
@@ -234,14 +272,15 @@ class PageCacheMiddleware:
         )
 
 
-# Sent after the cache is cleared because what readers see changed: for what else keeps a copy
-# of the pages (the static mirror, base/mirror_tasks.py).
+# Sent after the cache is cleared because what readers see changed, with what changed (instance,
+# None when not known): for what else keeps a copy of the pages (the static mirror,
+# base/mirror_tasks.py) and for the warm after a publish (base/page_warm.py).
 readers_see_a_change = Signal()
 
 
-def _changed(**kwargs):
+def _changed(instance=None, **kwargs):
     invalidate()
-    readers_see_a_change.send(sender=None)
+    readers_see_a_change.send(sender=None, instance=instance)
 
 
 # What readers see changes when any of these happen, whichever app server or command does it.
@@ -256,4 +295,4 @@ def invalidate_on_change(sender, **kwargs):
     if sender._meta.label in settings.PAGE_CACHE_WATCHED_MODELS or (
         kwargs.get("signal") is post_delete and sender._meta.label in settings.PAGE_CACHE_DELETES
     ):
-        _changed()
+        _changed(kwargs.get("instance"))

@@ -771,8 +771,33 @@ class App:
         started, separator, rest = signer.unsign(token).partition(":")
         return signer.sign(f"{int(started) - seconds}{separator}{rest}")
 
+    def start_worker(self, queue):
+        """docs/deploy.md's background worker for a queue, as its systemd unit starts it; its
+        output goes to worker-<queue>.log."""
+        log_path = self.directory / f"worker-{queue}.log"
+        with open(log_path, "ab") as log:
+            worker = subprocess.Popen(
+                worker_command_from_docs(DEPLOY_MD.read_text(), queue),
+                cwd=BASE_DIR,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        return worker, log_path
+
     def close(self):
         end_process(self.process, timeout=15, group=True)
+
+
+def worker_command_from_docs(markdown, queue):
+    """The ExecStart of docs/deploy.md's worker unit (advocacy-worker@.service) for a queue,
+    with this checkout's Python in place of /srv/advocacy's."""
+    found = re.search(r"^ExecStart=/srv/advocacy/\.venv/bin/python (manage\.py db_worker .*)$",
+                      markdown, re.M)  # fmt: skip
+    if not found:
+        raise DeployDocError("docs/deploy.md has no worker unit running manage.py db_worker")
+    return [sys.executable, *found.group(1).replace("%i", queue).split()]
 
 
 # Readers

@@ -20,6 +20,7 @@ from tests.deployment import (
     DEPLOY_MD,
     HOST,
     WORKERS,
+    end_process,
     nginx_block_from_docs,
     poll,
     stack_fixture,  # noqa: F401 - the `stack` fixture
@@ -599,6 +600,28 @@ def test_following_a_password_reset_link_writes_no_token_to_the_logs(stack):
             + next((line for line in text.splitlines() if link.group(2) in line), ""),
         )
     findings.assert_none()
+
+
+# The warm after a publish
+
+
+def test_the_worker_of_docs_deploy_md_warms_the_pages_readers_see_first(stack, site):
+    """After a publish, docs/deploy.md's worker renders the pages readers come to first: the
+    first reader of each, through nginx, gets a cached page with the change."""
+    reader = stack.person()
+    for path in ("/", site["aims"]):  # read lately, as readers do
+        reader.get(path, timeout=5)
+    worker, log_path = stack.app.start_worker("warm")
+    try:
+        title = f"Aims {secrets.token_hex(3)}"
+        stack.app.shell(PUBLISH.format(page_id=site["aims_id"], title=title))
+        poll(lambda: re.search(r"Warmed [1-9]", log_path.read_text()), 30, "the worker's warm")
+    finally:
+        end_process(worker)
+    for path in ("/", site["aims"]):
+        response = reader.get(path, timeout=5)
+        assert response.headers.get("X-Cache") == "hit", (path, response.headers.get("X-Cache"))
+    assert title in reader.get(site["aims"], timeout=5).text
 
 
 # The proxy

@@ -48,6 +48,7 @@ SCHEMA = {
     "ADMIN_PATH": (str, "admin/"),
     "PAGE_CACHE_SECONDS": (int, 600),
     "PAGE_CACHE_MEGABYTES": (int, 64),
+    "PAGE_CACHE_WARM": (bool, True),
     # None: on unless DEBUG is.
     "SECURE_SSL_REDIRECT": (bool, None),
     "SECURE_PROXY_SSL_HEADER": (str, ""),
@@ -506,7 +507,7 @@ MIRROR_BUCKET_ENDPOINT = _value("MIRROR_BUCKET_ENDPOINT")
 # stay immediate, as without a task queue. The mirror's rebuild goes to the database queue.
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["mirror"]},
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["mirror", "warm"]},
 }
 for _target in MIRROR_TARGETS:
     if urlsplit(_target).scheme not in ("", "file", "s3", "zip"):
@@ -527,6 +528,9 @@ if DEBUG and "PAGE_CACHE_SECONDS" not in os.environ:
     PAGE_CACHE_SECONDS = 0
 # Per worker process, per PAGE_CACHE_SECONDS: past it, pages are served but not stored.
 PAGE_CACHE_MEGABYTES = _value("PAGE_CACHE_MEGABYTES")
+# After a publish, a worker renders the pages readers see first (base/page_warm.py): needs the
+# worker of docs/deploy.md on the "warm" queue.
+PAGE_CACHE_WARM = _value("PAGE_CACHE_WARM")
 # The query parameters some page reads: the rest are left out of cache keys, so a made-up query
 # string gets the cached page rather than a new entry (search, pagination, timeline filters and
 # order, the sitemap's pages).

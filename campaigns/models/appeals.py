@@ -31,8 +31,15 @@ from wagtail.search import index
 
 from base import site_data
 from base.forms import SameLanguageForm
+from base.page_warm import addresses
 
-from .bases import WEB_ADDRESS, Publishable, PublishingQuerySet, SectionPage
+from .bases import (
+    WEB_ADDRESS,
+    Publishable,
+    PublishingQuerySet,
+    SectionPage,
+    campaign_addresses,
+)
 
 
 class AppealIndexPage(RoutablePageMixin, SectionPage):
@@ -300,6 +307,15 @@ class Appeal(Publishable):
 
     def __str__(self):
         return self.title
+
+    def page_cache_addresses(self):
+        """Its page below the appeals page, and its campaign's (base/page_warm.py)."""
+        index_page = self.index_page
+        if index_page is None:
+            own = []
+        else:
+            own = addresses(index_page, index_page.reverse_subpage("appeal", args=[self.slug]))
+        return [*own, *campaign_addresses(self.campaign, self.locale)]
 
     def clean(self):
         super().clean()

@@ -24,6 +24,7 @@ from wagtail.search.queryset import SearchableQuerySetMixin
 
 from base.dates import SOLAR_YEARS, uses_solar_years
 from base.models import SUMMARY_LENGTH, SitePage
+from base.page_warm import addresses
 
 # Links readers follow must be web addresses (not ftp: or the like).
 WEB_ADDRESS = URLValidator(schemes=["http", "https"])
@@ -47,6 +48,12 @@ def truncate_to_precision(date, precision):
 
 class TimelineFeedsMixin(RoutablePageMixin):
     """feed/rss/ and feed/atom/ below a page that has a timeline() and a timeline_url()."""
+
+    # Routes rendered afresh with the page after a change (base/page_warm.py).
+    warm_routes = ("rss_route", "atom_route")
+
+    def page_cache_addresses(self):
+        return addresses(self, *(self.reverse_subpage(name) for name in self.warm_routes))
 
     @path("feed/rss/")
     def rss_route(self, request):
@@ -107,6 +114,17 @@ def year_options(timeline, year):
 def paginated_timeline(request, timeline):
     page = Paginator(timeline.rows(), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     return {"entries": timeline.hydrate(page.object_list), "page_obj": page}
+
+
+def campaign_addresses(campaign, locale):
+    """A campaign's addresses for the warm after a change (base/page_warm.py), in a language:
+    developments and appeals point at the campaign of another language until an editor changes
+    them."""
+    if campaign is not None and campaign.locale_id != locale.pk:
+        campaign = campaign.get_translation_or_none(locale)
+    if campaign is None or not campaign.live:
+        return []
+    return campaign.page_cache_addresses()
 
 
 class PublishingQuerySet(SearchableQuerySetMixin, models.QuerySet):

@@ -21,6 +21,7 @@ from .bases import (
     PublishingQuerySet,
     SectionPage,
     TimelineFeedsMixin,
+    campaign_addresses,
     paginated_timeline,
     truncate_to_precision,
     year_filter,
@@ -170,6 +171,11 @@ class Development(Publishable):
 
     def __str__(self):
         return f"{self.display_date()}: {self.headline}"
+
+    def page_cache_addresses(self):
+        """Its campaign's page, timeline and feeds (base/page_warm.py); the timeline and home
+        page are warmed for every change."""
+        return campaign_addresses(self.campaign, self.locale)
 
     def clean(self):
         super().clean()

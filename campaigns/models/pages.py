@@ -17,6 +17,7 @@ from wagtail.search import index
 from base import site_data
 from base.dates import display_date
 from base.models import SUMMARY_LENGTH, SectionedBodyMixin, SitePage
+from base.page_warm import addresses
 
 from ..blocks import BodyStreamBlock
 from ..family_contact.models import FamilyContactPage
@@ -158,6 +159,12 @@ class CampaignPage(TimelineFeedsMixin, SectionedBodyMixin, SitePage):
         context["contact_form"] = self.contact_form()
         return context
 
+    warm_routes = ("timeline", *TimelineFeedsMixin.warm_routes)
+
+    def page_cache_addresses(self):
+        """The campaign, its timeline and feeds, and the list of campaigns above it."""
+        return [*super().page_cache_addresses(), *addresses(self.get_parent())]
+
     def contact_form(self):
         """The page where families ask for news of a relative, while requests are taken."""
         if not settings.FAMILY_CONTACT_REQUESTS:
@@ -227,3 +234,8 @@ class CampaignUpdatePage(SectionedBodyMixin, SitePage):
 
     def get_summary(self):
         return self.summary
+
+    def page_cache_addresses(self):
+        """The update and its campaign, whose page and timeline list it."""
+        campaign = self.get_parent().specific
+        return [*super().page_cache_addresses(), *campaign.page_cache_addresses()]
