@@ -103,7 +103,7 @@ def warm_pages(label, pk):
             key = cache_key(request, encoding)
             renders.append((key, address in own, path, encoding, host, secure))
     stored = cache.get_many([key for key, *_rest in renders])
-    rendered = 0
+    rendered = []
     for key, changed, path, encoding, host, secure in renders:
         page = stored.get(key)
         if isinstance(page, StoredPage) and page.generation == generation:
@@ -112,9 +112,12 @@ def warm_pages(label, pk):
             continue  # nobody has asked for it lately
         if not cache.add(rendering_key(key), 1, RENDER_SECONDS):
             continue  # a reader renders it now
-        rendered += _render(path, encoding, host, secure)
-    logger.info("Warmed %s pages after a change to %s %s", rendered, label, pk)
-    return rendered
+        if _render(path, encoding, host, secure):
+            rendered.append(path)
+    logger.info(
+        "Warmed %s pages after a change to %s %s: %s", len(rendered), label, pk, " ".join(rendered)
+    )
+    return len(rendered)
 
 
 def _render(path, encoding, host, secure):
@@ -126,8 +129,8 @@ def _render(path, encoding, host, secure):
     response = Client().get(path, secure=secure, **headers)
     if response.get("X-Cache") != "miss":
         logger.info("The warm after a change did not store %s: %s", path, response.status_code)
-        return 0
-    return 1
+        return False
+    return True
 
 
 def _waiting(label, pk):
