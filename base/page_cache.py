@@ -210,22 +210,26 @@ class PageCacheMiddleware:
             if generation is None:
                 return self.get_response(request)
             return self._render(request, key, encoding, generation, holding=True)
-        # One round trip: the generation, and the page unless this process has it. A page
-        # rendered under an older generation is a miss. django-redis answers {} and None
-        # when Redis is down (base.cache): then there is no generation, and no cache.
-        page = _recent.get(key)
-        found = cache.get_many([GENERATION_KEY] if page else [GENERATION_KEY, key])
+        # One round trip: the generation, whether the page is being rendered, and the page
+        # unless this process has it. A page rendered under an older generation is a miss.
+        # django-redis answers {} and None when Redis is down (base.cache): then there is no
+        # generation, and no cache.
+        page, lock = _recent.get(key), rendering_key(key)
+        found = cache.get_many([GENERATION_KEY, lock] if page else [GENERATION_KEY, lock, key])
         generation = found.get(GENERATION_KEY) or current_generation()
         if generation is None:
             return self.get_response(request)
-        if page is None or page.generation != generation:
+        rendering = lock in found
+        if (page is None or page.generation != generation) and not (page and rendering):
+            # While a page is being rendered, its fresh copy is not stored yet: the copy this
+            # process has does without another round trip.
             page = found.get(key) if key in found else cache.get(key)
         if not isinstance(page, StoredPage):
             page = None
         elif page.generation == generation:
             _recent.remember(key, page)
             return page.response()
-        holding = page is not None and cache.add(rendering_key(key), 1, RENDER_SECONDS)
+        holding = page is not None and not rendering and cache.add(lock, 1, RENDER_SECONDS)
         if page is not None and not holding:
             # Another request renders the page after a change: the last good copy now is
             # better than every reader rendering the same page at once.

@@ -287,11 +287,14 @@ def test_after_a_change_one_request_renders_the_page_and_the_others_get_the_last
     rendering = threading.Thread(target=lambda: middleware(rf.get("/campaign/")))
     rendering.start()
     assert started.wait(timeout=10)
-    during = [middleware(rf.get("/campaign/")) for _reader in range(5)]
+    with mock.patch("base.page_cache.cache", wraps=caches["default"]) as cache:
+        during = [middleware(rf.get("/campaign/")) for _reader in range(5)]
     others_done.set()
     rendering.join(timeout=10)
 
     assert [(r.content, r["X-Cache"]) for r in during] == [(b"version 1", "stale")] * 5
+    # One round trip to the cache each: the process's own copy is served.
+    assert [call[0] for call in cache.method_calls] == ["get_many"] * 5
     assert renders == [1, 2]
     after = middleware(rf.get("/campaign/"))
     assert (after.content, after["X-Cache"]) == (b"version 2", "hit")
