@@ -4,6 +4,7 @@ Both kinds live in their own tables; one UNION query orders and pages them toget
 of the timeline costs the same few queries however long the timeline grows.
 """
 
+from django.db import connection
 from django.db.models import CharField, F, Max, Min, Value
 from django.db.models.functions import Coalesce, ExtractYear
 from wagtail.models import Page
@@ -55,49 +56,63 @@ class Timeline:
             updates = updates.child_of(self.campaign)
         return self._in_year(updates)
 
-    def rows(self):
+    def rows(self, first=None, backwards=False):
         """(kind, id, date, title) rows, newest first, then by title: a queryset to slice. By
-        publication (the third column then the publication time) if added_first."""
-        if self.added_first:
-            return self.rows_by_publication()
-        developments = self._developments().annotate(
-            kind=Value(DEVELOPMENT, output_field=CharField()), sort_title=F("headline")
-        )
-        updates = self._updates().annotate(
-            kind=Value(UPDATE, output_field=CharField()), sort_title=F("title")
-        )
-        columns = ("kind", "pk", "date", "sort_title")
-        # Each side drops its default ordering: a compound statement is ordered as a whole.
-        return (
-            developments.order_by()
-            .values_list(*columns)
-            .union(updates.order_by().values_list(*columns), all=True)
-            .order_by("-date", "sort_title", "kind", "pk")
-        )
+        publication (the third column then the publication time) if added_first.
 
-    def rows_by_publication(self):
-        """(kind, id, published, title) rows, the entry first published last first."""
-        columns = ("kind", "pk", "published", "sort_title")
-        sides = [
-            queryset.order_by()
-            .annotate(
-                kind=Value(kind, output_field=CharField()),
-                sort_title=F(title),
+        first: only the first so many rows of each kind are read, where the database can cut
+        each side of the UNION (PostgreSQL; SQLite sorts the whole union): the rows a slice
+        [:first] needs, found by walking the index that fits each side's order. backwards:
+        the same rows in the reverse order, so that the last pages are read from that end."""
+        date = "published" if self.added_first else "date"
+        columns = ("kind", "pk", date, "sort_title")
+        # Spelled out both ways: Django drops a reverse() of a sliced compound statement.
+        if backwards:
+            order = [F(date).asc(nulls_first=self.added_first or None)]
+            order += [F(column).desc() for column in ("sort_title", "kind", "pk")]
+        else:
+            order = [F(date).desc(nulls_last=self.added_first or None)]
+            order += [F(column).asc() for column in ("sort_title", "kind", "pk")]
+        sides = []
+        for queryset, kind, title in (
+            (self._developments(), DEVELOPMENT, "headline"),
+            (self._updates(), UPDATE, "title"),
+        ):
+            side = queryset.annotate(
+                kind=Value(kind, output_field=CharField()), sort_title=F(title)
+            )
+            if self.added_first:
                 # Entries saved as live without being published (an import, say) have only
                 # a last publication date, or none.
-                published=Coalesce("first_published_at", "last_published_at"),
-            )
-            .values_list(*columns)
-            for queryset, kind, title in (
-                (self._developments(), DEVELOPMENT, "headline"),
-                (self._updates(), UPDATE, "title"),
-            )
-        ]
-        return (
-            sides[0]
-            .union(sides[1], all=True)
-            .order_by(F("published").desc(nulls_last=True), "sort_title", "kind", "pk")
-        )
+                side = side.annotate(published=Coalesce("first_published_at", "last_published_at"))
+            # A compound statement is ordered as a whole: each side drops its default order,
+            # unless it is cut, when it is ordered as the whole is (its kind is one value).
+            side = side.order_by().values_list(*columns)
+            if first is not None and connection.features.supports_slicing_ordering_in_compound:
+                side = side.order_by(*order)[:first]
+            sides.append(side)
+        return sides[0].union(sides[1], all=True).order_by(*order)
+
+    def page(self, start, stop, count):
+        """rows()[start:stop] of count rows, read from the nearer end of the timeline: page N
+        is the same entries as ever (the plain OFFSET slice), and the last page costs what the
+        first does.
+
+        Measured with EXPLAIN ANALYZE on PostgreSQL 15, 100,000 developments in one locale and
+        1,000 updates: sorting the whole union for an OFFSET took 101 ms for the first page,
+        434 ms for the last, 329 ms for the middle one. With each side cut to the page's end
+        and read along the index (locale, live, -date, headline, id), the first and the last
+        take 1.0 ms (0.05 ms of it the developments, an index-only scan; the rest a sort of
+        the update pages, which no index spans: they are pages, a tenth as many), the middle
+        one 86 ms. PostgreSQL 15 would not merge the two ordered sides of the UNION ALL
+        itself (no Merge Append, even with the index), hence the cut on each side. The count
+        stays one query over every entry (17 to 26 ms, an index-only or sequential scan):
+        "page N of M" needs it. By publication (?order=added) has no index: each side is
+        still sorted whole (50 ms), on either page."""
+        if start > count - stop:
+            rows = self.rows(first=count - start, backwards=True)[count - stop : count - start]
+            return list(rows)[::-1]
+        return list(self.rows(first=stop)[start:stop])
 
     def hydrate(self, rows):
         """The entries behind rows, in their order, in three queries whatever their number."""
@@ -143,7 +158,7 @@ class Timeline:
                 development.campaign = local[campaign.translation_key]
 
     def latest(self, count):
-        return self.hydrate(self.rows()[:count])
+        return self.hydrate(self.rows(first=count)[:count])
 
     def years(self):
         """The years that have entries, newest first, for the year filter, in one query: Solar

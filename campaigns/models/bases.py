@@ -104,8 +104,25 @@ def year_options(timeline, year):
     return years
 
 
+class TimelinePaginator(Paginator):
+    """Django's paginator (its numbering, orphans and get_page), with each page's rows read
+    from the nearer end of the timeline (Timeline.page)."""
+
+    def __init__(self, timeline, per_page):
+        self.timeline = timeline
+        super().__init__(timeline.rows(), per_page)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self.timeline.page(bottom, top, self.count), number, self)
+
+
 def paginated_timeline(request, timeline):
-    page = Paginator(timeline.rows(), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    page = TimelinePaginator(timeline, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     return {"entries": timeline.hydrate(page.object_list), "page_obj": page}
 
 

@@ -166,7 +166,8 @@ class Development(Publishable):
     class Meta(Publishable.Meta):
         verbose_name = _("development")
         ordering = ["-date", "headline"]
-        indexes = [models.Index(fields=["live", "locale", "date"])]
+        # The timeline's order within a language (campaigns/timeline.py, Timeline.page).
+        indexes = [models.Index(fields=["locale", "live", "-date", "headline", "id"])]
 
     def __str__(self):
         return f"{self.display_date()}: {self.headline}"
