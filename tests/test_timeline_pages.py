@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.core.paginator import Paginator
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import Page
 
 from campaigns.models import CampaignUpdatePage, Development
@@ -23,6 +23,13 @@ from tests.html import parse
 pytestmark = pytest.mark.django_db
 
 SAME_DAY, OTHER_DAY = datetime.date(2003, 7, 17), datetime.date(2004, 2, 1)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Gregorian years, as on English pages, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -1,10 +1,14 @@
 """What the campaigns' page types and snippets share: dates of known precision, the timeline's
 feeds and filters, the section pages under the home page, and the snippets' publishing life."""
 
+import datetime
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.core.validators import URLValidator
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -34,6 +38,16 @@ class Precision(models.TextChoices):
     DAY = "day", _("Day")
     MONTH = "month", _("Month only")
     YEAR = "year", _("Year only")
+
+
+def publication_time():
+    """When an entry was first published, as the timeline's order by publication has it.
+    Entries saved as live without being published (an import, say) have only a last
+    publication time, or none: those come last, as if published at the start of time, a value
+    rather than NULL so that one index serves the order (a NULLS LAST index is PostgreSQL's
+    alone)."""
+    start_of_time = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+    return Coalesce("first_published_at", "last_published_at", Value(start_of_time))
 
 
 def truncate_to_precision(date, precision):
