@@ -3,7 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.contrib.sitemaps import views as sitemaps
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.urls import serve_pattern
 
@@ -13,11 +13,24 @@ from campaigns import views as campaign_views
 from . import views
 
 handler500 = "advocacy.views.server_error"
+SITEMAPS = {"pages": SiteSitemap}
 
 urlpatterns = [
     path(settings.ADMIN_PATH, include(wagtailadmin_urls)),
     path(settings.DOCUMENTS_PATH, include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": SiteSitemap}}, name="sitemap"),
+    # An index of sections, each within the 50,000 addresses a sitemap may hold.
+    path(
+        "sitemap.xml",
+        sitemaps.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemaps.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(
         f"{settings.APPEAL_ACTION_PATH}<int:appeal_id>/",

@@ -151,17 +151,32 @@ class Crawler:
             prefix = "/" if language == settings.LANGUAGE_CODE else f"/{language}/"
             self.enqueue(prefix)
         self.enqueue("/robots.txt")
-        sitemap = self.get("/sitemap.xml")
-        if sitemap.status_code == 200:
-            self.mirror.files["sitemap.xml"] = sitemap.content
-            for loc in re.findall(rb"<loc>([^<]+)</loc>", sitemap.content):
-                self.enqueue(urlsplit(loc.decode()).path)
+        self.read_sitemap("/sitemap.xml")
         while self.queue:
             self.fetch(self.queue.pop(0))
         for name, pending in list(self.mirror.files.items()):
             if isinstance(pending, _Page):
                 self.mirror.files[name] = pending.finish(self)
         return self.mirror
+
+    def read_sitemap(self, address):
+        """Keeps a sitemap as it is and queues the pages it lists; for the index of sitemaps,
+        each sitemap it lists (that of /sitemap-pages.xml?p=2 in sitemap-pages-p-2.xml)."""
+        response = self.get(address)
+        if response.status_code != 200:
+            return
+        parts = urlsplit(address)
+        stem, dot, extension = parts.path.lstrip("/").rpartition(".")
+        if parts.query:
+            stem += "-" + re.sub(r"[^\w-]+", "-", parts.query)
+        self.mirror.files[stem + dot + extension] = response.content
+        index = b"<sitemapindex" in response.content
+        for loc in re.findall(rb"<loc>([^<]+)</loc>", response.content):
+            url = urlsplit(loc.decode())
+            if index:
+                self.read_sitemap(f"{url.path}?{url.query}" if url.query else url.path)
+            else:
+                self.enqueue(url.path)
 
     def enqueue(self, address):
         if address not in self.where and address not in self.queue:

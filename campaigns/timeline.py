@@ -4,13 +4,17 @@ Both kinds live in their own tables; one UNION query orders and pages them toget
 of the timeline costs the same few queries however long the timeline grows.
 """
 
+from functools import cached_property
+
+from django.db import connection
 from django.db.models import CharField, F, Max, Min, Value
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import ExtractYear
 from wagtail.models import Page
 
 from base.dates import solar_year, solar_year_days, uses_solar_years
 
 from .models import CampaignPage, CampaignUpdatePage, Development
+from .models.bases import publication_time
 
 DEVELOPMENT, UPDATE = "development", "update"
 
@@ -49,55 +53,71 @@ class Timeline:
             developments = developments.for_campaign(self.campaign)
         return self._in_year(developments)
 
+    @cached_property
     def _updates(self):
+        # Once per timeline: public() asks the database for the restricted pages.
         updates = CampaignUpdatePage.objects.live().public().filter(locale=self.locale)
         if self.campaign is not None:
             updates = updates.child_of(self.campaign)
         return self._in_year(updates)
 
-    def rows(self):
+    def rows(self, first=None, backwards=False):
         """(kind, id, date, title) rows, newest first, then by title: a queryset to slice. By
-        publication (the third column then the publication time) if added_first."""
-        if self.added_first:
-            return self.rows_by_publication()
-        developments = self._developments().annotate(
-            kind=Value(DEVELOPMENT, output_field=CharField()), sort_title=F("headline")
-        )
-        updates = self._updates().annotate(
-            kind=Value(UPDATE, output_field=CharField()), sort_title=F("title")
-        )
-        columns = ("kind", "pk", "date", "sort_title")
-        # Each side drops its default ordering: a compound statement is ordered as a whole.
-        return (
-            developments.order_by()
-            .values_list(*columns)
-            .union(updates.order_by().values_list(*columns), all=True)
-            .order_by("-date", "sort_title", "kind", "pk")
-        )
+        publication (the third column then the publication time) if added_first.
 
-    def rows_by_publication(self):
-        """(kind, id, published, title) rows, the entry first published last first."""
-        columns = ("kind", "pk", "published", "sort_title")
-        sides = [
-            queryset.order_by()
-            .annotate(
-                kind=Value(kind, output_field=CharField()),
-                sort_title=F(title),
-                # Entries saved as live without being published (an import, say) have only
-                # a last publication date, or none.
-                published=Coalesce("first_published_at", "last_published_at"),
+        first: only the first so many rows of each kind are read, where the database can cut
+        each side of the UNION (PostgreSQL; SQLite sorts the whole union): the rows a slice
+        [:first] needs, found by walking the index that fits each side's order. backwards:
+        the same rows in the reverse order, so that the last pages are read from that end."""
+        date = "published" if self.added_first else "date"
+        columns = ("kind", "pk", date, "sort_title")
+        # Spelled out both ways: Django drops the reverse() of a sliced compound statement.
+        if backwards:
+            order = [F(column).desc() for column in ("sort_title", "kind", "pk")]
+            order.insert(0, F(date).asc())
+        else:
+            order = [F(column).asc() for column in ("sort_title", "kind", "pk")]
+            order.insert(0, F(date).desc())
+        cut = first is not None and connection.features.supports_slicing_ordering_in_compound
+        sides = []
+        for queryset, kind, title in (
+            (self._developments(), DEVELOPMENT, "headline"),
+            (self._updates, UPDATE, "title"),
+        ):
+            side = queryset.annotate(
+                kind=Value(kind, output_field=CharField()), sort_title=F(title)
             )
-            .values_list(*columns)
-            for queryset, kind, title in (
-                (self._developments(), DEVELOPMENT, "headline"),
-                (self._updates(), UPDATE, "title"),
-            )
-        ]
-        return (
-            sides[0]
-            .union(sides[1], all=True)
-            .order_by(F("published").desc(nulls_last=True), "sort_title", "kind", "pk")
-        )
+            if self.added_first:
+                side = side.annotate(published=publication_time())
+            # A compound statement is ordered as a whole: each side drops its default order,
+            # unless it is cut, when it is ordered as the whole is (its kind is one value).
+            side = side.order_by().values_list(*columns)
+            sides.append(side.order_by(*order)[:first] if cut else side)
+        return sides[0].union(sides[1], all=True).order_by(*order)
+
+    def page(self, start, stop, count):
+        """rows()[start:stop] of count rows, read from the nearer end of the timeline: page N
+        is the same entries as ever (the plain OFFSET slice), and the last page costs what the
+        first does.
+
+        Measured with EXPLAIN ANALYZE on PostgreSQL 15, 100,000 developments in one locale and
+        1,000 updates: sorting the whole union for an OFFSET took 101 ms for the first page,
+        434 ms for the last, 329 ms for the middle one (by publication 72, 176 ms). With each
+        side cut to the page's end and read along the index that fits its order (Development's
+        Meta), the first and the last take 1 to 1.4 ms in either order (0.05 ms of it the
+        developments; the rest a sort of the update pages, which no index spans: they are
+        pages, a tenth as many), the middle one 86 to 113 ms. PostgreSQL 15 would not merge
+        the two ordered sides of the UNION ALL itself (no Merge Append, even with the index),
+        hence the cut on each side. The count stays as it was, one query over every entry (20
+        to 60 ms on a busy machine): "page N of M" needs it."""
+        if start == stop:
+            # No entries. (A side cut to no rows is no query at all: Django's union of it is
+            # the other side alone, which cannot be ordered once cut.)
+            return []
+        if start > count - stop:
+            rows = self.rows(first=count - start, backwards=True)[count - stop : count - start]
+            return list(rows)[::-1]
+        return list(self.rows(first=stop)[start:stop])
 
     def hydrate(self, rows):
         """The entries behind rows, in their order, in three queries whatever their number."""
@@ -143,7 +163,7 @@ class Timeline:
                 development.campaign = local[campaign.translation_key]
 
     def latest(self, count):
-        return self.hydrate(self.rows()[:count])
+        return self.hydrate(self.rows(first=count)[:count])
 
     def years(self):
         """The years that have entries, newest first, for the year filter, in one query: Solar
@@ -152,7 +172,7 @@ class Timeline:
             return self._solar_years()
         year = ExtractYear("date")
         developments = self._developments().order_by().annotate(year=year).values_list("year")
-        updates = self._updates().order_by().annotate(year=year).values_list("year")
+        updates = self._updates.order_by().annotate(year=year).values_list("year")
         rows = developments.union(updates).order_by("-year")
         return [row[0] for row in rows if row[0] is not None]
 
@@ -167,7 +187,7 @@ class Timeline:
             .values("year")
             .annotate(first=Min("date"), last=Max("date"))
             .values_list("first", "last")
-            for queryset in (self._developments(), self._updates())
+            for queryset in (self._developments(), self._updates)
         ]
         years = set()
         for first, last in sides[0].union(sides[1], all=True):

@@ -17,7 +17,6 @@ import json
 import re
 from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
-from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
@@ -26,6 +25,7 @@ from django.contrib.staticfiles import finders
 
 from base.bidi import LATIN_RUN, latin_on_purpose
 from tests.html import PUBLIC_PAGES
+from tests.sitemaps import NAMESPACES, sitemap_urls
 
 LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 PERSIAN_WORD = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]+")
@@ -44,7 +44,6 @@ EXTRA = {
         "/fa/no-such-page/",
     ],
 }
-SITEMAP = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 # Not pages: files, feeds, the counted appeal action and the admin.
 SKIPPED = re.compile(r"^/(fa/)?(documents|media|static|admin|act|django-admin)/|\.(xml|pdf)$")
 
@@ -104,8 +103,7 @@ def in_language(path, language):
 
 def crawl(client, language):
     """{path: HTML} of every page of the language that the sitemap and the links reach."""
-    sitemap = ElementTree.fromstring(client.get("/sitemap.xml").content)  # noqa: S314 - ours
-    queue = [urlsplit(loc.text).path for loc in sitemap.iterfind("sm:url/sm:loc", SITEMAP)]
+    queue = [urlsplit(url.find("sm:loc", NAMESPACES).text).path for url in sitemap_urls(client)]
     queue = [path for path in queue if in_language(path, language)] + EXTRA[language]
     assert len(queue) > len(EXTRA[language]), "the sitemap lists pages in the language"
     pages = {}

@@ -1,10 +1,9 @@
 """What search engines and link previews read: titles, descriptions, canonical links, sitemap."""
 
-import xml.etree.ElementTree as ET
-
 import pytest
 from wagtail.models import PageViewRestriction
 
+from base.sitemaps import SiteSitemap
 from tests.builders import (
     make_appeal,
     make_appeal_index,
@@ -14,10 +13,9 @@ from tests.builders import (
     translate,
 )
 from tests.html import parse
+from tests.sitemaps import NAMESPACES, sitemap_sections, sitemap_urls
 
 pytestmark = pytest.mark.django_db
-
-SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 def meta(page, key):
@@ -120,12 +118,9 @@ def test_persian_pages_say_their_locale(client, home_page):
 
 
 def sitemap_locations(client):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    root = ET.fromstring(response.content)  # noqa: S314 - our own response
     return {
-        url.find(f"{SITEMAP}loc").text: url.find(f"{SITEMAP}lastmod").text
-        for url in root.iter(f"{SITEMAP}url")
+        url.find("sm:loc", NAMESPACES).text: url.find("sm:lastmod", NAMESPACES).text
+        for url in sitemap_urls(client)
     }
 
 
@@ -155,22 +150,68 @@ def test_sitemap_gives_each_translated_page_its_hreflang_alternates(
     translate(home_page, "fa", title="خانه")
     translate(aims, "fa", title="اهداف", slug="aims-fa")
     make_content_page(home_page, "Untranslated")
-    client.get("/sitemap.xml")
+    sitemap_urls(client)
 
     with django_assert_max_num_queries(12):
-        root = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314 - our own response
+        ((_address, section),) = sitemap_sections(client)
 
-    alternates = {
-        url.find(f"{SITEMAP}loc").text: sorted(
-            (link.get("hreflang"), link.get("href"))
-            for link in url.iter("{http://www.w3.org/1999/xhtml}link")
-        )
-        for url in root.iter(f"{SITEMAP}url")
-    }
+    alternates = alternates_of(section.iterfind("sm:url", NAMESPACES))
     both = [("en", "http://testserver/aims/"), ("fa", "http://testserver/fa/aims-fa/")]
     assert alternates["http://testserver/aims/"] == both
     assert alternates["http://testserver/fa/aims-fa/"] == both
     assert alternates["http://testserver/untranslated/"] == []
+
+
+def alternates_of(urls):
+    return {
+        url.find("sm:loc", NAMESPACES).text: sorted(
+            (link.get("hreflang"), link.get("href"))
+            for link in url.iterfind("xhtml:link", NAMESPACES)
+        )
+        for url in urls
+    }
+
+
+def test_the_sitemap_index_splits_the_pages_into_sitemaps_within_the_limit(
+    client, home_page, monkeypatch
+):
+    """Each page once, in one sitemap of the index, with its alternates, in both languages
+    (with a limit of 2 pages for 50,000): a sitemap holds at most 50,000 addresses."""
+    monkeypatch.setattr(SiteSitemap, "limit", 2)
+    persian_home = translate(home_page, "fa", title="خانه")
+    for title in ("Aims", "Faq", "Privacy"):
+        page = make_content_page(home_page, title)
+        translate(page, "fa", title=f"{title} fa", slug=f"{title.lower()}-fa")
+    make_content_page(persian_home, "Only in Persian", slug="only-fa")
+    sections = sitemap_sections(client)
+
+    assert [address for address, _section in sections] == [
+        "http://testserver/sitemap-pages.xml",
+        *(f"http://testserver/sitemap-pages.xml?p={number}" for number in range(2, 6)),
+    ]
+    urls = [url for _address, section in sections for url in section.iterfind("sm:url", NAMESPACES)]
+    assert all(len(section.findall("sm:url", NAMESPACES)) <= 2 for _address, section in sections)
+    locations = [url.find("sm:loc", NAMESPACES).text for url in urls]
+    assert sorted(locations) == sorted(
+        f"http://testserver{path}"
+        for path in [
+            "/",
+            "/aims/",
+            "/faq/",
+            "/privacy/",
+            "/fa/",
+            "/fa/aims-fa/",
+            "/fa/faq-fa/",
+            "/fa/privacy-fa/",
+            "/fa/only-fa/",
+        ]
+    )
+    alternates = alternates_of(urls)
+    both = [("en", "http://testserver/privacy/"), ("fa", "http://testserver/fa/privacy-fa/")]
+    assert alternates["http://testserver/privacy/"] == both
+    assert alternates["http://testserver/fa/privacy-fa/"] == both
+    assert alternates["http://testserver/fa/only-fa/"] == []
+    assert client.get("/sitemap-pages.xml?p=6").status_code == 404
 
 
 def test_robots_txt_names_the_sitemap(client, home_page):

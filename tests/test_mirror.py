@@ -96,7 +96,9 @@ def test_every_link_and_asset_of_the_copy_resolves_inside_it(built):
     # Each page of each list and filter, and the feeds, are in the copy.
     assert {"timeline/index-year-2003.html", "fa/timeline/index-year-1382.html"} <= names
     assert (built / "timeline/feed/rss/index.xml").read_bytes().startswith(b"<?xml")
-    assert {"robots.txt", "sitemap.xml", "404.html"} <= {p.name for p in built.iterdir()}
+    assert {"robots.txt", "sitemap.xml", "sitemap-pages.xml", "404.html"} <= {
+        p.name for p in built.iterdir()
+    }
 
 
 def test_the_copy_keeps_the_main_site_as_canonical_and_names_it_for_what_needs_a_server(built):

@@ -1,10 +1,14 @@
 """What the campaigns' page types and snippets share: dates of known precision, the timeline's
 feeds and filters, the section pages under the home page, and the snippets' publishing life."""
 
+import datetime
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.core.validators import URLValidator
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -35,6 +39,16 @@ class Precision(models.TextChoices):
     DAY = "day", _("Day")
     MONTH = "month", _("Month only")
     YEAR = "year", _("Year only")
+
+
+def publication_time():
+    """When an entry was first published, as the timeline's order by publication has it.
+    Entries saved as live without being published (an import, say) have only a last
+    publication time, or none: those come last, as if published at the start of time, a value
+    rather than NULL so that one index serves the order (a NULLS LAST index is PostgreSQL's
+    alone)."""
+    start_of_time = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+    return Coalesce("first_published_at", "last_published_at", Value(start_of_time))
 
 
 def truncate_to_precision(date, precision):
@@ -111,8 +125,25 @@ def year_options(timeline, year):
     return years
 
 
+class TimelinePaginator(Paginator):
+    """Django's paginator (its numbering, orphans and get_page), with each page's rows read
+    from the nearer end of the timeline (Timeline.page)."""
+
+    def __init__(self, timeline, per_page):
+        self.timeline = timeline
+        super().__init__(timeline.rows(), per_page)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self.timeline.page(bottom, top, self.count), number, self)
+
+
 def paginated_timeline(request, timeline):
-    page = Paginator(timeline.rows(), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    page = TimelinePaginator(timeline, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     return {"entries": timeline.hydrate(page.object_list), "page_obj": page}
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,7 @@ from .bases import (
     TimelineFeedsMixin,
     campaign_addresses,
     paginated_timeline,
+    publication_time,
     truncate_to_precision,
     year_filter,
     year_options,
@@ -167,7 +169,18 @@ class Development(Publishable):
     class Meta(Publishable.Meta):
         verbose_name = _("development")
         ordering = ["-date", "headline"]
-        indexes = [models.Index(fields=["live", "locale", "date"])]
+        # The timeline's orders within a language (campaigns/timeline.py, Timeline.page).
+        indexes = [
+            models.Index(fields=["locale", "live", "-date", "headline", "id"]),
+            models.Index(
+                F("locale"),
+                F("live"),
+                publication_time().desc(),
+                F("headline"),
+                F("id"),
+                name="campaigns_development_added",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.display_date()}: {self.headline}"
