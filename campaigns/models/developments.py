@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -166,7 +167,17 @@ class Development(Publishable):
     class Meta(Publishable.Meta):
         verbose_name = _("development")
         ordering = ["-date", "headline"]
-        indexes = [models.Index(fields=["live", "locale", "date"])]
+        indexes = [
+            models.Index(fields=["live", "locale", "date"]),
+            # The search joins its index entries to developments on the id as text (their
+            # object_id is text): with this, PostgreSQL looks up the best-ranked few entries'
+            # developments instead of reading every development of the language (with the
+            # 100x archive, a search for a common word took 356 ms without it, 157 with it).
+            models.Index(
+                Cast(Cast("id", models.CharField(max_length=50)), models.TextField()),
+                name="development_id_as_text",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.display_date()}: {self.headline}"
