@@ -10,7 +10,7 @@ nothing. A translation edited in Wagtail's own editor follows the first rule alo
 """
 
 from django.conf import settings
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import translation
 from django.utils.translation import gettext
 from wagtail.coreutils import get_supported_content_language_variant
@@ -80,14 +80,18 @@ def outdated(queryset):
     originals = queryset.model._base_manager.filter(
         translation_key=OuterRef("translation_key"), locale=locale, live=True
     )
+    # As EXISTS, PostgreSQL joins the translations to their originals once (a semi-join)
+    # instead of asking for the original of each translation: with the 100x archive's 50,000
+    # Persian developments the dashboard's panel took 1.4 s on this query.
+    newer = originals.filter(last_published_at__gt=OuterRef("last_published_at"))
     return (
         queryset.exclude(locale=locale)
         .filter(live=True)
+        .filter(Exists(newer))
         .annotate(
             original_published_at=Subquery(originals.values("last_published_at")[:1]),
             localized_source_at=localized_source_at(),
         )
-        .filter(original_published_at__gt=F("last_published_at"))
         .filter(
             Q(localized_source_at__isnull=True) | Q(localized_source_at__gt=F("last_published_at"))
         )

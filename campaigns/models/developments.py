@@ -169,6 +169,8 @@ class Development(Publishable):
         ordering = ["-date", "headline"]
         indexes = [
             models.Index(fields=["live", "locale", "date"]),
+            # The admin's listing, newest first (Meta.ordering).
+            models.Index(fields=["-date", "headline"], name="development_listing_order"),
             # The search joins its index entries to developments on the id as text (their
             # object_id is text): with this, PostgreSQL looks up the best-ranked few entries'
             # developments instead of reading every development of the language (with the
