@@ -6,6 +6,7 @@ import pytest
 from wagtail.models import Locale, Page
 
 from advocacy.models import ContentPage
+from benchmarks import admin as admin_benchmark
 from benchmarks.dataset import build_100x
 from campaigns.models import (
     Appeal,
@@ -82,3 +83,14 @@ def test_the_admin_explorer_lists_the_campaigns(archive, admin_client):
     assert response.status_code == 200
     assert newest.title in response.content.decode()
     assert index.get_children().count() == index.numchild == campaigns.count()
+
+
+def test_the_admin_benchmark_opens_every_page_it_measures(archive, client):
+    client.force_login(admin_benchmark._superuser())
+
+    rows = admin_benchmark.measure(client)
+
+    assert [name for name, _ms, _queries in rows] == [
+        name for name, _path in admin_benchmark.paths()
+    ]
+    assert all(ms > 0 and queries > 0 for _name, ms, queries in rows)
