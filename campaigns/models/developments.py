@@ -174,7 +174,8 @@ class Development(Publishable):
             # The search joins its index entries to developments on the id as text (their
             # object_id is text): with this, PostgreSQL looks up the best-ranked few entries'
             # developments instead of reading every development of the language (with the
-            # 100x archive, a search for a common word took 356 ms without it, 157 with it).
+            # 100x archive, a search for a common word took 193 ms without it, 83 with it:
+            # base/migrations/0001_search_title_body_index.py has the figures).
             models.Index(
                 Cast(Cast("id", models.CharField(max_length=50)), models.TextField()),
                 name="development_id_as_text",
