@@ -1,8 +1,15 @@
-"""The large data set of the benchmark: 50 campaigns, 1,000 developments, 100 appeals.
+"""The benchmark's data sets, each added beside the demo content (run load_demo_content first).
 
-Run inside Django (`python manage.py shell -c "from benchmarks.dataset import build; build()"`)
-after load_demo_content. Bulk inserts for speed: these rows skip the search index, which the
-benchmark does not measure.
+build(): the large set, 50 campaigns, 1,000 developments, 100 appeals. Bulk inserts for speed:
+these rows skip the search index, which the load benchmark does not measure.
+
+    python manage.py shell -c "from benchmarks.dataset import build; build()"
+
+build_100x(): the archive of issue 19, a hundred times the demo (see PAGES_100X and the rest),
+with revisions and search index entries, for the search and admin benchmarks (benchmarks/
+admin.py). About five minutes on PostgreSQL on two busy cores.
+
+    python manage.py shell -c "from benchmarks.dataset import build_100x; build_100x()"
 """
 
 import collections
