@@ -10,7 +10,7 @@ nothing. A translation edited in Wagtail's own editor follows the first rule alo
 """
 
 from django.conf import settings
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import translation
 from django.utils.translation import gettext
 from wagtail.coreutils import get_supported_content_language_variant
@@ -80,16 +80,23 @@ def outdated(queryset):
     originals = queryset.model._base_manager.filter(
         translation_key=OuterRef("translation_key"), locale=locale, live=True
     )
+    # As EXISTS, PostgreSQL joins the translations to their originals once (a semi-join)
+    # instead of asking for the original of each translation: with the 100x archive's 50,000
+    # Persian developments the dashboard's panel took 1.4 s on this query.
+    # Likewise translations wagtail-localize made from a source unchanged since are left out
+    # by NOT EXISTS (an anti-join): a filter on the annotation below asked for each
+    # translation's source, 0.44 s of the 0.57 s the query still took.
+    newer = originals.filter(last_published_at__gt=OuterRef("last_published_at"))
+    unchanged = _localized(OuterRef("translation_key"), OuterRef("locale_id")).filter(
+        source__last_updated_at__lte=OuterRef("last_published_at")
+    )
     return (
         queryset.exclude(locale=locale)
         .filter(live=True)
+        .filter(Exists(newer), ~Exists(unchanged))
         .annotate(
             original_published_at=Subquery(originals.values("last_published_at")[:1]),
             localized_source_at=localized_source_at(),
-        )
-        .filter(original_published_at__gt=F("last_published_at"))
-        .filter(
-            Q(localized_source_at__isnull=True) | Q(localized_source_at__gt=F("last_published_at"))
         )
         .order_by("original_published_at")
     )

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.templatetags.static import static
 from fontTools.ttLib import TTFont
 
-from advocacy.demo_content import HOME, campaigns_fa, pages_fa
+from advocacy.demo_content import HOME, campaigns_fa, pages_fa, texts
 from advocacy.subset_font import CHARACTERS, TARGET, WEIGHTS
 from tests.builders import translate
 from tests.html import parse
@@ -68,19 +68,6 @@ def test_the_font_has_every_character_of_the_persian_interface():
     assert uncovered(text) == []
 
 
-def strings(value):
-    """The text in nested demo content, without block names and anchors (call_to_action)."""
-    if isinstance(value, str):
-        if not re.fullmatch(r"[a-z_-]+", value):
-            yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from strings(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from strings(item)
-
-
 def test_the_font_has_every_character_of_the_persian_demo_content():
     persian = [
         HOME["fa"],
@@ -96,7 +83,7 @@ def test_the_font_has_every_character_of_the_persian_demo_content():
         pages_fa.ABOUT_FA,
     ]
     # Placeholders (the contact address, the ids of linked pages) are filled in at load time.
-    text = PLACEHOLDER.sub("", re.sub(r"<[^>]+>", "", "".join(strings(persian))))
+    text = PLACEHOLDER.sub("", re.sub(r"<[^>]+>", "", "".join(texts(persian))))
 
     # The Persian campaign, appeal, update and developments were read, and the pages:
     # aims, point of view, questions, privacy, about and contact.

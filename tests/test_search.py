@@ -1,7 +1,10 @@
 import pytest
+from django.db import connection
 from wagtail.models import PageViewRestriction
 from wagtail.rich_text import RichText
 
+from advocacy.views import SNIPPET_RESULTS, search_terms
+from campaigns.models import Development
 from tests.builders import (
     make_appeal,
     make_appeal_index,
@@ -137,3 +140,37 @@ def test_long_queries_are_cut_to_a_searchable_length(client, home_page):
     response = client.get("/search/", {"q": "a" * 2000})
 
     assert len(parse(response).select_one("input#search-query")["value"]) == 200
+
+
+def explain(sql, params=()):
+    with connection.cursor() as cursor:
+        # With a few rows a sequential scan is cheapest: forbid it to see what the indexes fit.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's full-text index")
+def test_the_search_on_postgresql_has_indexes_that_fit_its_query(home_page):
+    """The site search's query of developments tests `title || body` of the index entries and
+    joins them to developments on the id as text: base/migrations and Development's indexes
+    have an index for each, so a search needs read neither every entry nor every
+    development."""
+    make_development("Visas refused in Baghdad")
+    found = (
+        Development.objects.live()
+        .filter(locale=home_page.locale)
+        .search(search_terms("visas"))[:SNIPPET_RESULTS]
+    )
+    plan = explain(*found.get_queryset().query.sql_with_params())
+    match, join = "(title || body) @@", "((campaigns_development.id)::character varying(50))::text"
+    assert match in plan
+    assert join in plan
+
+    entries = explain("SELECT id FROM wagtailsearch_indexentry WHERE (title || body) @@ 'visa'")
+    developments = explain(
+        "SELECT id FROM campaigns_development WHERE (id::varchar(50))::text = '1'"
+    )
+
+    assert "base_search_title_body_gin" in entries
+    assert "development_id_as_text" in developments

@@ -300,6 +300,13 @@ def test_the_quick_starts_sqlite_lets_readers_and_a_writer_work_at_once():
     assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
 
 
+def test_postgresql_connections_never_compile_queries_just_in_time():
+    url = "postgres://site@db.example/site"
+    database = read_settings(DEBUG="true", DATABASE_URL=url)["DATABASES"]["default"]
+
+    assert database["OPTIONS"]["options"] == "-c jit=off"
+
+
 def test_redis_is_used_through_django_redis_with_short_timeouts_and_errors_ignored():
     cache = read_settings(SECRET_KEY="k", CACHE_URL="redis://cache.internal:6379/2")["CACHES"]
 

@@ -4,6 +4,8 @@
 changes what is already there, so running it again duplicates nothing and keeps editors' work.
 """
 
+import re
+
 from wagtail.blocks import StreamValue
 from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
@@ -528,3 +530,16 @@ def load(log=print):
     made = localize_existing()
     if made:
         log(f"Made {made} translations known to wagtail-localize.")
+
+
+def texts(value):
+    """The text in nested demo content, without block names and anchors (call_to_action)."""
+    if isinstance(value, str):
+        if not re.fullmatch(r"[a-z_-]+", value):
+            yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from texts(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from texts(item)

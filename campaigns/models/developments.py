@@ -5,6 +5,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -169,8 +170,8 @@ class Development(Publishable):
     class Meta(Publishable.Meta):
         verbose_name = _("development")
         ordering = ["-date", "headline"]
-        # The timeline's orders within a language (campaigns/timeline.py, Timeline.page).
         indexes = [
+            # The timeline's orders within a language (campaigns/timeline.py, Timeline.page).
             models.Index(fields=["locale", "live", "-date", "headline", "id"]),
             models.Index(
                 F("locale"),
@@ -179,6 +180,17 @@ class Development(Publishable):
                 F("headline"),
                 F("id"),
                 name="campaigns_development_added",
+            ),
+            # The admin's listing, newest first (Meta.ordering).
+            models.Index(fields=["-date", "headline"], name="development_listing_order"),
+            # The search joins its index entries to developments on the id as text (their
+            # object_id is text): with this, PostgreSQL looks up the best-ranked few entries'
+            # developments instead of reading every development of the language (with the
+            # 100x archive, a search for a common word took 193 ms without it, 83 with it:
+            # base/migrations/0001_search_title_body_index.py has the figures).
+            models.Index(
+                Cast(Cast("id", models.CharField(max_length=50)), models.TextField()),
+                name="development_id_as_text",
             ),
         ]
 
