@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.db.models import ForeignKey, Q
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.http.request import split_domain_port
+from django.urls import get_script_prefix, get_urlconf
 from django.utils import translation
 from django.utils.functional import cached_property
 from wagtail.contrib.routable_page.models import RoutablePageMixin
@@ -78,7 +79,8 @@ class SiteData:
         below_homes = Q(pk__in=[])
         for home in homes.values():
             below_homes |= Q(path__startswith=home.path, depth=home.depth + 1)
-        for item in Page.objects.live().in_menu().filter(below_homes).order_by("path"):
+        # Specific, so that their addresses are kept too (url_parts below).
+        for item in Page.objects.live().in_menu().filter(below_homes).order_by("path").specific():
             if not _within(item.path, private_paths):
                 for key in by_path.get(item.path[: -Page.steplen], []):
                     menus[key].append(item)
@@ -188,6 +190,27 @@ class SiteData:
     @cached_property
     def locales_by_id(self):
         return {locale.pk: locale for locale in self.locales.values()}
+
+    def url_parts(self, page, request, compute):
+        """Page.get_url_parts (compute), kept for the page's path in the active language, for
+        the site of the request: all that it depends on while the site data lasts."""
+        site = Site.find_for_request(request) if isinstance(request, HttpRequest) else None
+        key = (
+            page.url_path,
+            translation.get_language(),
+            getattr(site, "pk", None),
+            get_script_prefix(),
+            get_urlconf(),
+        )
+        try:
+            return self._url_parts[key]
+        except KeyError:
+            found = self._url_parts[key] = compute(request)
+            return found
+
+    @cached_property
+    def _url_parts(self):
+        return {}
 
     def route(self, request, site, path):
         """Wagtail's routing (Page.route) from the home page in the reader's language, asking
