@@ -5,7 +5,9 @@ language, the section pages that other pages link to and where the private parts
 are: without this, every uncached page asked the database for all of them. Page types say what
 is kept of them, with no import from here to them: `site_section = True` keeps the first live
 page of the type in each language (the timeline, the appeals page), `site_child = True` the
-first live, public page of the type below each parent (a campaign's family contact form).
+first live, public page of the type below each parent (a campaign's family contact form),
+`site_listed = True` the id, slug and title of every live, public page of the type in each
+language, by title (the timeline's campaign filter).
 
 Each app server process builds it with a few queries on the first request after the page
 cache's generation moved on (base/page_cache.py: any publish, move, delete or settings
@@ -32,6 +34,8 @@ from wagtail.models import Locale, Page, PageViewRestriction, Site, get_page_mod
 from .page_cache import current_generation
 
 _current = contextvars.ContextVar("site_data", default=None)
+# What is kept of each page of a site_listed type (with its language, to sort them by).
+LISTED = ("pk", "slug", "title", "locale_id")
 _built = {}
 
 
@@ -47,6 +51,7 @@ class SiteData:
     settings_pages: dict  # (site id, field, locale id) -> the live page a setting names
     children: dict  # (model, parent's tree path) -> its first live, public child of that type
     site_texts: dict  # locale id -> the SITE_TEXT_MODEL in that language
+    listed: dict  # (model, locale id) -> [{"pk", "slug", "title"}] of a site_listed type
 
     @classmethod
     def build(cls):
@@ -84,7 +89,7 @@ class SiteData:
             if not _within(item.path, private_paths):
                 for key in by_path.get(item.path[: -Page.steplen], []):
                     menus[key].append(item)
-        sections, children = {}, {}
+        sections, children, listed = {}, {}, {}
         for model in get_page_models():
             if getattr(model, "site_section", False):
                 for page in model.objects.live().order_by("path"):
@@ -94,6 +99,10 @@ class SiteData:
                 for page in model.objects.live().order_by("path"):
                     if not _within(page.path, private_paths):
                         children.setdefault((model, page.path[: -Page.steplen]), page)
+            if getattr(model, "site_listed", False):
+                for item in model.objects.live().order_by("title").values(*LISTED, "path"):
+                    if not _within(item.pop("path"), private_paths):
+                        listed.setdefault((model, item.pop("locale_id")), []).append(item)
         links = [
             field.name
             for field in SiteSettings._meta.concrete_fields
@@ -118,6 +127,7 @@ class SiteData:
         return cls(
             site_texts=site_texts,
             children=children,
+            listed=listed,
             sites=sites,
             locales=locales,
             site_settings=site_settings,
@@ -267,6 +277,9 @@ class SiteData:
     def section(self, model, locale_id):
         return self.sections.get((model, locale_id))
 
+    def listed_pages(self, model, locale_id):
+        return self.listed.get((model, locale_id), [])
+
     def private_q(self):
         """Wagtail's PageQuerySet.private_q() from what is already known."""
         q = Q()
@@ -353,6 +366,16 @@ def section(model, locale_id):
     if data is not None:
         return data.section(model, locale_id)
     return model.objects.live().filter(locale_id=locale_id).order_by("path").first()
+
+
+def listed(model, locale_id):
+    """The id, slug and title of each live, public page of a site_listed type in a language,
+    by title."""
+    data = current()
+    if data is not None:
+        return data.listed_pages(model, locale_id)
+    pages = model.objects.live().public().filter(locale_id=locale_id).order_by("title")
+    return list(pages.values("pk", "slug", "title"))
 
 
 def child(model, parent):
