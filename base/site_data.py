@@ -240,9 +240,10 @@ class SiteData:
             translated = Q(live=True, translation_key__in=on_path.values("translation_key"))
             from .translations import localized_source_at
 
-            candidates = Page.objects.filter(Q(url_path__in=prefixes) | translated).annotate(
-                localized_source_at=localized_source_at()
-            )
+            candidates = Page.objects.filter(Q(url_path__in=prefixes) | translated)
+            if home.locale_id != self.locale(settings.LANGUAGE_CODE).pk:
+                # Only a translation can be out of date (base.translations.outdated_original).
+                candidates = candidates.annotate(localized_source_at=localized_source_at())
             for candidate in candidates:
                 if candidate.url_path in prefixes:
                     found[candidate.url_path] = candidate
