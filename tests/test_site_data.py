@@ -141,6 +141,39 @@ def test_updates_below_a_private_campaign_stay_off_the_timeline(client, home_pag
     assert "Hidden update" not in text
 
 
+def test_the_timeline_filter_lists_campaigns_published_since_by_title_and_no_private_one(
+    client, home_page
+):
+    index = make_campaign_index(home_page)
+    make_timeline_page(home_page)
+    make_campaign(index, "Family Contact")
+    client.get("/timeline/")
+    make_campaign(index, "Access to lawyers")
+    hidden = make_campaign(index, "Closed")
+    PageViewRestriction.objects.create(page=hidden, restriction_type=PageViewRestriction.LOGIN)
+
+    page = parse(client.get("/timeline/?campaign=access-to-lawyers"))
+
+    assert [
+        (option["value"], option.get_text(), option.has_attr("selected"))
+        for option in page.select("#filter-campaign option")[1:]
+    ] == [
+        ("access-to-lawyers", "Access to lawyers", True),
+        ("family-contact", "Family Contact", False),
+    ]
+
+
+def test_links_to_a_page_follow_its_new_address_on_the_next_request(client, home_page):
+    aims = make_content_page(home_page, "Aims")
+    client.get("/aims/")
+    aims.slug = "our-aims"
+    publish(aims)
+
+    menu = parse(client.get("/")).select_one("nav.site-nav")
+
+    assert links(menu) == [("/", "Home"), ("/our-aims/", "Aims")]
+
+
 def test_a_routable_pages_own_address_comes_before_a_child_with_the_same_slug(client, home_page):
     campaign = make_campaign(make_campaign_index(home_page))
     make_update(campaign, "Timeline", slug="timeline")
