@@ -16,6 +16,7 @@ from tests.builders import (
     make_campaign,
     make_campaign_index,
     make_content_page,
+    make_development,
     make_document,
     make_faq_page,
     make_timeline_page,
@@ -253,6 +254,23 @@ def test_two_sites_with_one_root_page_both_serve_its_pages_menu_and_privacy_page
             "Aims",
         ], host
         assert ("/privacy/", "Privacy") in links(page.select_one("footer")), host
+
+
+def test_a_developments_link_to_a_page_of_two_hosts_stays_on_the_readers_host(
+    client, home_page, settings
+):
+    from wagtail.models import Site
+
+    settings.ALLOWED_HOSTS = ["testserver", "example.org", "www.example.org"]
+    aims = make_content_page(home_page, "Aims")
+    make_timeline_page(home_page)
+    make_development("Our aims, written down", link_page=aims)
+    Site.objects.filter(is_default_site=True).update(hostname="example.org")
+    Site.objects.create(hostname="www.example.org", port=80, root_page=home_page)
+
+    for host in ["example.org", "www.example.org"]:
+        entry = parse(client.get("/timeline/", HTTP_HOST=host)).select_one(".timeline-entry h3")
+        assert links(entry) == [("/aims/", "Our aims, written down")], host
 
 
 def test_every_page_links_its_privacy_page_from_the_footer_once_editors_choose_it(
