@@ -30,6 +30,7 @@ from django.utils.functional import cached_property
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, PageViewRestriction, Site, get_page_models
+from wagtail.models.sites import SiteRootPath
 
 from .page_cache import current_generation
 
@@ -52,11 +53,17 @@ class SiteData:
     children: dict  # (model, parent's tree path) -> its first live, public child of that type
     site_texts: dict  # locale id -> the SITE_TEXT_MODEL in that language
     listed: dict  # (model, locale id) -> [{"pk", "slug", "title"}] of a site_listed type
+    site_root_paths: list  # Site.get_site_root_paths(), which builds every page's address
 
     @classmethod
     def build(cls):
         SiteSettings = site_settings_model()  # noqa: N806 - a model class
-        sites = list(Site.objects.select_related("root_page"))
+        # In the order of Wagtail's site root paths (below): the most specific root first.
+        sites = list(
+            Site.objects.select_related("root_page").order_by(
+                "-root_page__url_path", "-is_default_site", "hostname"
+            )
+        )
         locales = {locale.language_code: locale for locale in Locale.objects.all()}
         by_id = {locale.pk: locale for locale in locales.values()}
         private_paths = tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
@@ -64,7 +71,7 @@ class SiteData:
         roots = {}
         for site in sites:
             roots.setdefault(site.root_page.translation_key, []).append(site)
-        homes = {}
+        homes, translations = {}, {}
         from .translations import localized_source_at
 
         for home in (
@@ -73,10 +80,18 @@ class SiteData:
             .specific()
         ):
             home.locale = by_id[home.locale_id]
+            translations.setdefault(home.translation_key, []).append(home)
             for site in roots[home.translation_key]:
                 if home.live or home.pk == site.root_page_id:
                     # As Page.localized: a draft translation is not served.
                     homes[site.pk, home.locale_id] = home
+        # As Wagtail builds them, with every translation of each site's root page; Wagtail
+        # asked the cache for them on every request.
+        site_root_paths = [
+            SiteRootPath(site.pk, home.url_path, site.root_url, home.locale.language_code)
+            for site in sites
+            for home in translations[site.root_page.translation_key]
+        ]
         menus = {key: [] for key in homes}
         by_path = {}
         for key, home in homes.items():
@@ -128,6 +143,7 @@ class SiteData:
             site_texts=site_texts,
             children=children,
             listed=listed,
+            site_root_paths=site_root_paths,
             sites=sites,
             locales=locales,
             site_settings=site_settings,
@@ -430,6 +446,7 @@ class SiteDataMiddleware:
         data = for_generation(generation)
         site = data.site_for(request)
         request._wagtail_site = site
+        request._wagtail_cached_site_root_paths = data.site_root_paths
         if site is not None:
             # A copy per request: Wagtail keeps the request on it to build page addresses.
             site_settings = copy.copy(data.site_settings[site.pk])

@@ -23,6 +23,7 @@ from tests.builders import (
     make_update,
     publish,
     set_site_settings,
+    translate,
 )
 from tests.html import links, parse
 from tests.test_campaign_pages import add_developments
@@ -209,6 +210,25 @@ def test_addresses_of_no_live_page_are_not_found(client, home_page, path):
     make_content_page(home_page, "Draft", live=False)
 
     assert client.get(path).status_code == 404
+
+
+def test_the_site_root_paths_pages_addresses_are_built_from_are_wagtails(home_page):
+    from wagtail.models import Site
+
+    from base.site_data import SiteData
+
+    translate(home_page, "fa")
+    other = make_content_page(home_page, "Other")
+    Site.objects.create(hostname="other.example", port=8080, root_page=other)
+    Site.objects.create(hostname="www.example", port=80, root_page=home_page)
+
+    kept, wagtails = SiteData.build().site_root_paths, Site.get_site_root_paths()
+
+    # The order of the sites decides which one a page's address is at; that of a site's
+    # translations does not (each has its own root).
+    assert [path.site_id for path in kept] == [path.site_id for path in wagtails]
+    assert sorted(kept) == sorted(wagtails)
+    assert len(kept) == 5
 
 
 def test_a_site_for_another_host_is_served_its_own_home_page(client, home_page, settings):
