@@ -43,6 +43,9 @@ _TAG_NAME = re.compile(r"</?\s*([a-zA-Z0-9]+)")
 
 
 _WORD = re.compile(rf"[{_LETTER}]+")
+# What every run and address above starts with or holds: text without any (most text between
+# tags is white space or Persian only) is left as it is without trying them.
+_CANDIDATE = re.compile(rf"[{_LETTER}]|\d")
 
 
 def latin_on_purpose(text, run):
@@ -96,6 +99,6 @@ def isolate_latin_runs(html):
                 raw = name
             elif raw == name and part.startswith("</"):
                 raw = None
-        elif raw is None and part:
+        elif raw is None and _CANDIDATE.search(part):
             parts[index] = _isolate_text(part)
     return mark_safe("".join(parts))  # noqa: S308 - only <bdi> added to markup already escaped

@@ -52,6 +52,14 @@ class SitePage(Page):
         away (base/page_warm.py): the page itself; page types add their listings and feeds."""
         return page_warm.addresses(self)
 
+    def get_url_parts(self, request=None):
+        # Wagtail reverses the address anew on every call, some thirty times a page: the site
+        # data keeps each one while it lasts (a moved page or a changed site starts new data).
+        data = site_data.current()
+        if data is None:
+            return super().get_url_parts(request)
+        return data.url_parts(self, request, super().get_url_parts)
+
     def get_view_restrictions(self):
         # Two queries on every page served, though most sites restrict none of their pages.
         data = site_data.current()

@@ -5,7 +5,9 @@ language, the section pages that other pages link to and where the private parts
 are: without this, every uncached page asked the database for all of them. Page types say what
 is kept of them, with no import from here to them: `site_section = True` keeps the first live
 page of the type in each language (the timeline, the appeals page), `site_child = True` the
-first live, public page of the type below each parent (a campaign's family contact form).
+first live, public page of the type below each parent (a campaign's family contact form),
+`site_listed = True` the id, slug and title of every live, public page of the type in each
+language, by title (the timeline's campaign filter).
 
 Each app server process builds it with a few queries on the first request after the page
 cache's generation moved on (base/page_cache.py: any publish, move, delete or settings
@@ -20,17 +22,21 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.db.models import ForeignKey, Q
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.http.request import split_domain_port
+from django.urls import get_script_prefix, get_urlconf
 from django.utils import translation
 from django.utils.functional import cached_property
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, PageViewRestriction, Site, get_page_models
+from wagtail.models.sites import SiteRootPath
 
 from .page_cache import current_generation
 
 _current = contextvars.ContextVar("site_data", default=None)
+# What is kept of each page of a site_listed type (with its language, to sort them by).
+LISTED = ("pk", "slug", "title", "locale_id")
 _built = {}
 
 
@@ -46,11 +52,18 @@ class SiteData:
     settings_pages: dict  # (site id, field, locale id) -> the live page a setting names
     children: dict  # (model, parent's tree path) -> its first live, public child of that type
     site_texts: dict  # locale id -> the SITE_TEXT_MODEL in that language
+    listed: dict  # (model, locale id) -> [{"pk", "slug", "title"}] of a site_listed type
+    site_root_paths: list  # Site.get_site_root_paths(), which builds every page's address
 
     @classmethod
     def build(cls):
         SiteSettings = site_settings_model()  # noqa: N806 - a model class
-        sites = list(Site.objects.select_related("root_page"))
+        # In the order of Wagtail's site root paths (below): the most specific root first.
+        sites = list(
+            Site.objects.select_related("root_page").order_by(
+                "-root_page__url_path", "-is_default_site", "hostname"
+            )
+        )
         locales = {locale.language_code: locale for locale in Locale.objects.all()}
         by_id = {locale.pk: locale for locale in locales.values()}
         private_paths = tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
@@ -58,7 +71,7 @@ class SiteData:
         roots = {}
         for site in sites:
             roots.setdefault(site.root_page.translation_key, []).append(site)
-        homes = {}
+        homes, translations = {}, {}
         from .translations import localized_source_at
 
         for home in (
@@ -67,10 +80,18 @@ class SiteData:
             .specific()
         ):
             home.locale = by_id[home.locale_id]
+            translations.setdefault(home.translation_key, []).append(home)
             for site in roots[home.translation_key]:
                 if home.live or home.pk == site.root_page_id:
                     # As Page.localized: a draft translation is not served.
                     homes[site.pk, home.locale_id] = home
+        # As Wagtail builds them, with every translation of each site's root page; Wagtail
+        # asked the cache for them on every request.
+        site_root_paths = [
+            SiteRootPath(site.pk, home.url_path, site.root_url, home.locale.language_code)
+            for site in sites
+            for home in translations[site.root_page.translation_key]
+        ]
         menus = {key: [] for key in homes}
         by_path = {}
         for key, home in homes.items():
@@ -78,11 +99,12 @@ class SiteData:
         below_homes = Q(pk__in=[])
         for home in homes.values():
             below_homes |= Q(path__startswith=home.path, depth=home.depth + 1)
-        for item in Page.objects.live().in_menu().filter(below_homes).order_by("path"):
+        # Specific, so that their addresses are kept too (url_parts below).
+        for item in Page.objects.live().in_menu().filter(below_homes).order_by("path").specific():
             if not _within(item.path, private_paths):
                 for key in by_path.get(item.path[: -Page.steplen], []):
                     menus[key].append(item)
-        sections, children = {}, {}
+        sections, children, listed = {}, {}, {}
         for model in get_page_models():
             if getattr(model, "site_section", False):
                 for page in model.objects.live().order_by("path"):
@@ -92,6 +114,10 @@ class SiteData:
                 for page in model.objects.live().order_by("path"):
                     if not _within(page.path, private_paths):
                         children.setdefault((model, page.path[: -Page.steplen]), page)
+            if getattr(model, "site_listed", False):
+                for item in model.objects.live().order_by("title").values(*LISTED, "path"):
+                    if not _within(item.pop("path"), private_paths):
+                        listed.setdefault((model, item.pop("locale_id")), []).append(item)
         links = [
             field.name
             for field in SiteSettings._meta.concrete_fields
@@ -116,6 +142,8 @@ class SiteData:
         return cls(
             site_texts=site_texts,
             children=children,
+            listed=listed,
+            site_root_paths=site_root_paths,
             sites=sites,
             locales=locales,
             site_settings=site_settings,
@@ -189,6 +217,27 @@ class SiteData:
     def locales_by_id(self):
         return {locale.pk: locale for locale in self.locales.values()}
 
+    def url_parts(self, page, request, compute):
+        """Page.get_url_parts (compute), kept for the page's path in the active language, for
+        the site of the request: all that it depends on while the site data lasts."""
+        site = Site.find_for_request(request) if isinstance(request, HttpRequest) else None
+        key = (
+            page.url_path,
+            translation.get_language(),
+            getattr(site, "pk", None),
+            get_script_prefix(),
+            get_urlconf(),
+        )
+        try:
+            return self._url_parts[key]
+        except KeyError:
+            found = self._url_parts[key] = compute(request)
+            return found
+
+    @cached_property
+    def _url_parts(self):
+        return {}
+
     def route(self, request, site, path):
         """Wagtail's routing (Page.route) from the home page in the reader's language, asking
         for every page on the path in one query instead of two queries a level. The same query
@@ -207,9 +256,10 @@ class SiteData:
             translated = Q(live=True, translation_key__in=on_path.values("translation_key"))
             from .translations import localized_source_at
 
-            candidates = Page.objects.filter(Q(url_path__in=prefixes) | translated).annotate(
-                localized_source_at=localized_source_at()
-            )
+            candidates = Page.objects.filter(Q(url_path__in=prefixes) | translated)
+            if home.locale_id != self.locale(settings.LANGUAGE_CODE).pk:
+                # Only a translation can be out of date (base.translations.outdated_original).
+                candidates = candidates.annotate(localized_source_at=localized_source_at())
             for candidate in candidates:
                 if candidate.url_path in prefixes:
                     found[candidate.url_path] = candidate
@@ -243,6 +293,9 @@ class SiteData:
 
     def section(self, model, locale_id):
         return self.sections.get((model, locale_id))
+
+    def listed_pages(self, model, locale_id):
+        return self.listed.get((model, locale_id), [])
 
     def private_q(self):
         """Wagtail's PageQuerySet.private_q() from what is already known."""
@@ -332,6 +385,16 @@ def section(model, locale_id):
     return model.objects.live().filter(locale_id=locale_id).order_by("path").first()
 
 
+def listed(model, locale_id):
+    """The id, slug and title of each live, public page of a site_listed type in a language,
+    by title."""
+    data = current()
+    if data is not None:
+        return data.listed_pages(model, locale_id)
+    pages = model.objects.live().public().filter(locale_id=locale_id).order_by("title")
+    return list(pages.values("pk", "slug", "title"))
+
+
 def child(model, parent):
     """The first live, public page of a site_child page type directly below parent."""
     data = current()
@@ -383,6 +446,7 @@ class SiteDataMiddleware:
         data = for_generation(generation)
         site = data.site_for(request)
         request._wagtail_site = site
+        request._wagtail_cached_site_root_paths = data.site_root_paths
         if site is not None:
             # A copy per request: Wagtail keeps the request on it to build page addresses.
             site_settings = copy.copy(data.site_settings[site.pk])

@@ -16,12 +16,14 @@ from tests.builders import (
     make_campaign,
     make_campaign_index,
     make_content_page,
+    make_development,
     make_document,
     make_faq_page,
     make_timeline_page,
     make_update,
     publish,
     set_site_settings,
+    translate,
 )
 from tests.html import links, parse
 from tests.test_campaign_pages import add_developments
@@ -141,6 +143,39 @@ def test_updates_below_a_private_campaign_stay_off_the_timeline(client, home_pag
     assert "Hidden update" not in text
 
 
+def test_the_timeline_filter_lists_campaigns_published_since_by_title_and_no_private_one(
+    client, home_page
+):
+    index = make_campaign_index(home_page)
+    make_timeline_page(home_page)
+    make_campaign(index, "Family Contact")
+    client.get("/timeline/")
+    make_campaign(index, "Access to lawyers")
+    hidden = make_campaign(index, "Closed")
+    PageViewRestriction.objects.create(page=hidden, restriction_type=PageViewRestriction.LOGIN)
+
+    page = parse(client.get("/timeline/?campaign=access-to-lawyers"))
+
+    assert [
+        (option["value"], option.get_text(), option.has_attr("selected"))
+        for option in page.select("#filter-campaign option")[1:]
+    ] == [
+        ("access-to-lawyers", "Access to lawyers", True),
+        ("family-contact", "Family Contact", False),
+    ]
+
+
+def test_links_to_a_page_follow_its_new_address_on_the_next_request(client, home_page):
+    aims = make_content_page(home_page, "Aims")
+    client.get("/aims/")
+    aims.slug = "our-aims"
+    publish(aims)
+
+    menu = parse(client.get("/")).select_one("nav.site-nav")
+
+    assert links(menu) == [("/", "Home"), ("/our-aims/", "Aims")]
+
+
 def test_a_routable_pages_own_address_comes_before_a_child_with_the_same_slug(client, home_page):
     campaign = make_campaign(make_campaign_index(home_page))
     make_update(campaign, "Timeline", slug="timeline")
@@ -175,6 +210,25 @@ def test_addresses_of_no_live_page_are_not_found(client, home_page, path):
     make_content_page(home_page, "Draft", live=False)
 
     assert client.get(path).status_code == 404
+
+
+def test_the_site_root_paths_pages_addresses_are_built_from_are_wagtails(home_page):
+    from wagtail.models import Site
+
+    from base.site_data import SiteData
+
+    translate(home_page, "fa")
+    other = make_content_page(home_page, "Other")
+    Site.objects.create(hostname="other.example", port=8080, root_page=other)
+    Site.objects.create(hostname="www.example", port=80, root_page=home_page)
+
+    kept, wagtails = SiteData.build().site_root_paths, Site.get_site_root_paths()
+
+    # The order of the sites decides which one a page's address is at; that of a site's
+    # translations does not (each has its own root).
+    assert [path.site_id for path in kept] == [path.site_id for path in wagtails]
+    assert sorted(kept) == sorted(wagtails)
+    assert len(kept) == 5
 
 
 def test_a_site_for_another_host_is_served_its_own_home_page(client, home_page, settings):
@@ -220,6 +274,23 @@ def test_two_sites_with_one_root_page_both_serve_its_pages_menu_and_privacy_page
             "Aims",
         ], host
         assert ("/privacy/", "Privacy") in links(page.select_one("footer")), host
+
+
+def test_a_developments_link_to_a_page_of_two_hosts_stays_on_the_readers_host(
+    client, home_page, settings
+):
+    from wagtail.models import Site
+
+    settings.ALLOWED_HOSTS = ["testserver", "example.org", "www.example.org"]
+    aims = make_content_page(home_page, "Aims")
+    make_timeline_page(home_page)
+    make_development("Our aims, written down", link_page=aims)
+    Site.objects.filter(is_default_site=True).update(hostname="example.org")
+    Site.objects.create(hostname="www.example.org", port=80, root_page=home_page)
+
+    for host in ["example.org", "www.example.org"]:
+        entry = parse(client.get("/timeline/", HTTP_HOST=host)).select_one(".timeline-entry h3")
+        assert links(entry) == [("/aims/", "Our aims, written down")], host
 
 
 def test_every_page_links_its_privacy_page_from_the_footer_once_editors_choose_it(

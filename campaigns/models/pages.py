@@ -116,6 +116,8 @@ class CampaignPage(TimelineFeedsMixin, SectionedBodyMixin, SitePage):
 
     parent_page_types = ["campaigns.CampaignIndexPage"]
     subpage_types = ["campaigns.CampaignUpdatePage", "campaigns.FamilyContactPage"]
+    # The site data keeps their slugs and titles for the timeline's filter.
+    site_listed = True
 
     class Meta:
         verbose_name = _("campaign page")

@@ -17,6 +17,14 @@ def appeal_url(context, appeal):
     return appeal.get_url(context.get("request")) or ""
 
 
+@register.simple_tag(takes_context=True)
+def link_url(context, entry):
+    """Where a development's headline leads, built with the request as the page's other links
+    are: without it, Wagtail asked the cache for the sites' root paths once per linked page,
+    and wrote a full address where two sites share the page."""
+    return entry.get_link_url(context.get("request"))
+
+
 @register.inclusion_tag("includes/share_links.html", takes_context=True)
 def share_links(context, title):
     """Plain links to share the current page: nothing loads from these sites until clicked.
