@@ -125,10 +125,14 @@ class Timeline:
         wanted = {DEVELOPMENT: [], UPDATE: []}
         for kind, pk, _date, _title in rows:
             wanted[kind].append(pk)
-        developments = Development.objects.select_related(
-            "campaign", "link_page", "link_document"
-        ).in_bulk(wanted[DEVELOPMENT])
-        updates = CampaignUpdatePage.objects.in_bulk(wanted[UPDATE])
+        # Unordered: the rows give the order, and an ORDER BY over these many columns took
+        # Django a millisecond more to compile (benchmarks/profile.py).
+        developments = (
+            Development.objects.order_by()
+            .select_related("campaign", "link_page", "link_document")
+            .in_bulk(wanted[DEVELOPMENT])
+        )
+        updates = CampaignUpdatePage.objects.order_by().in_bulk(wanted[UPDATE])
         parent_paths = {update.path[: -Page.steplen] for update in updates.values()}
         campaigns = dict(self.known)
         if missing := parent_paths - campaigns.keys():
