@@ -61,6 +61,33 @@ BEFORE = {"home": 133, "campaign": 126, "timeline": 97, "appeal": 242}
 QUERY_GOAL, CACHED_SHARE_GOAL = 8, 0.8
 PUBLISH_10S_SHARE_GOAL, PUBLISH_10S_P99_GOAL, PUBLISH_1S_SHARE_GOAL = 0.8, 2, 0.5
 SIZE_TOLERANCE = 0.2
+NOTES = """
+- After a publish, the first reader of a page renders it and every other reader gets the last
+  good copy (`X-Cache: stale`, from the process's own memory in one Redis round trip) until the
+  new one is stored: one render per page across all workers, whatever the load
+  (tests/test_page_cache.py). The warm worker then renders the pages readers see first (home,
+  sections and feeds of the language, the changed object's pages) where no reader has yet
+  (tests/test_page_warm.py, and behind nginx in tests/test_deployment.py); under wrk's load a
+  reader is always first for the page measured, so its renders are by readers, and the warm
+  renders the others.
+- What is left of the drop while publishing is the renders themselves: the page's, the warm's
+  of the other pages readers see first, and the publish's own work, on the same two cores as
+  wrk, the workers, PostgreSQL and Redis. A change does not yet leave alone the pages it cannot
+  touch (another campaign's update pages): every page is stale after any publish and is
+  rendered again by its first reader. Telling them apart needs each page to know what it
+  shows; the stale copy and the warm make the cost one render per page read, not a wait.
+- Uncached pages: benchmarks/profile.py shows where each page type's time goes (most of it is
+  Python: Django compiling queries and building page objects, templates, page addresses). Page
+  addresses, the site's root paths and the timeline filter's campaigns now come from the site
+  data; the rest is spread thin, and twice the rate would need fewer queries per page or
+  header and footer fragments kept per generation.
+- At 100×: the timeline's pages are read from their nearer end along indexes that fit their
+  order (the first and last pages alike; a middle page reads half of each side), and the count
+  for "page N of M" still reads every entry. /sitemap.xml is an index of sections of at most
+  50,000 pages. Search uses a GIN index on what the backend matches, but ranking a word found
+  in thousands of developments still takes more than 30 ms of SQL. The family register's
+  search decrypts every request to match it, so it grows with the register.
+"""
 PUBLISHER = """
 import json, time
 from campaigns.models import Development
@@ -475,6 +502,7 @@ def report(sizes, admin):
         lines += [f"| {name} | {ms:.0f} | {queries} |" for name, ms, queries in admin]
     lines += ["", "### Against the goals", ""]
     lines += goals(sizes, admin)
+    lines += ["", "### How, and what falls short", "", *NOTES.strip().splitlines()]
     from benchmarks.report import write_section
 
     write_section("bench", "\n".join(lines))
