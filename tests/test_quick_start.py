@@ -95,7 +95,9 @@ def test_a_save_while_a_preview_reads_waits_its_turn_instead_of_failing(tmp_path
     check.close()
 
 
-@pytest.mark.django_db(transaction=True)  # no open transaction: one would block the copy
+# Transactional: an open transaction would block the copy. Its rows are the migrations', put back
+# as for the other transactional tests.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_make_publish_scheduled_publishes_a_scheduled_development_after_make_run(tmp_path):
     """No SECRET_KEY, no DEBUG, no FAMILY_CONTACT_KEYS: what a newcomer has after `make run`."""
     if not MAKE:
