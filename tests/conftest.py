@@ -1,12 +1,17 @@
+import fcntl
 import io
+import json
 import os
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 
 from tests.builders import make_home_page, set_site_settings
@@ -41,9 +46,110 @@ def _playwright_if_needed(request):
         request.getfixturevalue("playwright")
 
 
+class MigratedCopy:
+    """With pytest-xdist, the first worker to set its test database up migrates it and keeps a
+    copy; the others start from the copy (PostgreSQL: a database made from it as a template;
+    SQLite: the in-memory database restored from a file) and find every migration applied.
+    Migrating takes most of a worker's start-up, and the workers would all migrate at once."""
+
+    def __init__(self, folder):
+        self.marker = folder / "migrated-database"
+        self.lock = None
+        self.cloned = False
+        self.keeper = None
+
+    def start(self):
+        """Waits for the worker migrating, if any; starts from its copy if there is one."""
+        name = connection.creation._get_test_db_name()
+        if connection.vendor == "sqlite" and not connection.creation.is_in_memory_db(name):
+            return
+        self.lock = (self.marker.parent / "migrated-database.lock").open("w")
+        fcntl.flock(self.lock, fcntl.LOCK_EX)
+        if not self.marker.exists():
+            return  # this worker migrates and keeps the copy (keep), still holding the lock
+        if connection.vendor == "sqlite":
+            self.keeper = sqlite3.connect(name, uri=True)
+            with closing(sqlite3.connect(self.marker.read_text())) as copy:
+                copy.backup(self.keeper)
+        else:
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.marker.read_text()}"')
+        self.cloned = True
+        self.release()
+
+    def keep(self):
+        """After this worker migrated: the copy for the others."""
+        if self.lock is None or self.cloned:
+            return
+        if connection.vendor == "sqlite":
+            copy = self.marker.parent / "migrated.sqlite3"
+            connection.ensure_connection()
+            with closing(sqlite3.connect(copy)) as file:
+                connection.connection.backup(file)
+        else:
+            copy = f"{connection.settings_dict['NAME']}_migrated"
+            connection.close()  # a template database must have no connection
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{copy}"')
+                cursor.execute(
+                    f'CREATE DATABASE "{copy}" TEMPLATE "{connection.settings_dict["NAME"]}"'
+                )
+        self.marker.write_text(str(copy))
+        self.release()
+
+    def release(self):
+        if self.lock is not None:
+            self.lock.close()
+            self.lock = None
+
+    def finish(self):
+        """A cloned database is kept by pytest-django (as with --reuse-db): dropped here."""
+        self.release()
+        if self.keeper is not None:
+            self.keeper.close()
+        elif self.cloned:
+            connection.close()
+            connection.creation._destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(_playwright_if_needed, django_db_setup):
+def _migrated_copy(request, tmp_path_factory, django_db_modify_db_settings, django_db_blocker):
+    if not os.environ.get("PYTEST_XDIST_WORKER") or request.config.getvalue("reuse_db"):
+        yield None
+        return
+    copy = MigratedCopy(tmp_path_factory.getbasetemp().parent)
+    with django_db_blocker.unblock():
+        copy.start()
+    yield copy
+    with django_db_blocker.unblock():
+        copy.finish()
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(django_db_keepdb, _migrated_copy):
+    return django_db_keepdb or bool(_migrated_copy and _migrated_copy.cloned)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_playwright_if_needed, django_db_setup, _migrated_copy, django_db_blocker):
+    if _migrated_copy:
+        with django_db_blocker.unblock():
+            _migrated_copy.keep()
     yield
+
+
+def pytest_sessionfinish(session):
+    """The controller of pytest-xdist's workers drops the PostgreSQL copy (MigratedCopy)."""
+    if hasattr(session.config, "workerinput") or not hasattr(session.config, "_tmp_path_factory"):
+        return
+    marker = session.config._tmp_path_factory.getbasetemp() / "migrated-database"
+    if marker.exists() and connection.vendor == "postgresql":
+        from pytest_django.plugin import blocking_manager_key
+
+        with session.config.stash[blocking_manager_key].unblock():
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{marker.read_text()}"')
 
 
 def _transactional(item):
@@ -110,10 +216,48 @@ def empty_cache():
     cache.clear()
 
 
+def _row_keys(serialized):
+    return {(row["model"], row["pk"]) for row in json.loads(serialized)}
+
+
+class DemoCopy:
+    """The demo site as the process first built it: its rows, serialised as serialized_rollback
+    serialises the migrations' rows, the migrations' rows it removed, and its media folder.
+    Putting the copy back over the migrations' rows gives row for row the same site, several
+    times quicker than building it again."""
+
+    def __init__(self, media):
+        self.media = media
+        self.rows = None
+        self.removed = set()
+
+    def load(self, media):
+        """Builds the demo site in the current database the first time, puts the copy back
+        after (the database must hold only the migrations' rows); either way `media` gets a
+        copy of its files of its own, so that no test changes those another test sees."""
+        if self.rows is None:
+            before = connection.creation.serialize_db_to_string()
+            with override_settings(MEDIA_ROOT=self.media):
+                call_command("load_demo_content", stdout=io.StringIO())
+            self.rows = connection.creation.serialize_db_to_string()
+            self.removed = _row_keys(before) - _row_keys(self.rows)
+        else:
+            for label, pk in self.removed:
+                apps.get_model(label)._base_manager.filter(pk=pk).delete()
+            connection.creation.deserialize_db_from_string(self.rows)
+        shutil.copytree(self.media, media, dirs_exist_ok=True)
+        return media
+
+
+@pytest.fixture(scope="session")
+def demo_copy(tmp_path_factory):
+    return DemoCopy(tmp_path_factory.mktemp("demo-media"))
+
+
 @pytest.fixture(scope="module")
-def demo_site_for_module(request, django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo site, built once for the module in a transaction rolled back at the module's
-    end; its document goes to a folder that lasts as long. Every test of the module that uses
+def demo_site_for_module(request, django_db_setup, django_db_blocker, tmp_path_factory, demo_copy):
+    """The demo site, put in once for the module in a transaction rolled back at the module's
+    end; its media folder is a copy that lasts as long. Every test of the module that uses
     the database sees it, so every such test must ask for it (through demo_site), and none may
     be transactional: it would empty the database for the tests after it."""
     others = [
@@ -128,10 +272,8 @@ def demo_site_for_module(request, django_db_setup, django_db_blocker, tmp_path_f
             f"{', '.join(others)} would find the demo site built for the module's other tests, "
             "or empty it: ask for demo_site there too, or move them to a module of their own"
         )
-    media = tmp_path_factory.mktemp("demo-media")
     with django_db_blocker.unblock(), transaction.atomic():
-        with override_settings(MEDIA_ROOT=media):
-            call_command("load_demo_content", stdout=io.StringIO())
+        media = demo_copy.load(tmp_path_factory.mktemp("demo-media"))
         with django_db_blocker.block():
             yield media
         transaction.set_rollback(True)

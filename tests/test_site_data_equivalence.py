@@ -5,14 +5,12 @@ site, in both languages, answers the same with it as with Wagtail's lookups alon
 headers and bytes, but for the values that change with every request even in one mode."""
 
 import difflib
-import io
 import re
 from collections import Counter
 from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -119,17 +117,15 @@ def _add_what_the_demo_lacks():
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo site and what it lacks, built once for the module and rolled back after it."""
-    media_root = tmp_path_factory.mktemp("media")
+def demo(demo_site_for_module, django_db_blocker):
+    """The demo site and what it lacks, for the module and rolled back after it."""
     with (
         django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media_root),
+        override_settings(MEDIA_ROOT=demo_site_for_module),
         transaction.atomic(),
     ):
-        call_command("load_demo_content", stdout=io.StringIO())
         second_site = _add_what_the_demo_lacks()
-        yield Demo(media_root=media_root, second_site=second_site)
+        yield Demo(media_root=demo_site_for_module, second_site=second_site)
         transaction.set_rollback(True)
 
 

@@ -4,18 +4,11 @@
 the checker the test is skipped, except in CI, where that is an error.
 """
 
-import io
-
-import pytest
-from django.core.management import call_command
-
 from tests.html import PUBLIC_PAGES as PAGES
 from tests.html import errors_in
 
 
-@pytest.mark.django_db
-def test_every_public_page_type_is_valid_html(client, checker, tmp_path):
-    call_command("load_demo_content", stdout=io.StringIO())
+def test_every_public_page_type_is_valid_html(client, demo_site, checker, tmp_path):
     files = []
     for name, path in PAGES.items():
         response = client.get(path)

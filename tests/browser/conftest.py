@@ -1,16 +1,11 @@
 """Browser tests: Playwright driving Debian's Chromium against pytest-django's live server."""
 
-import io
-import json
 import os
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.management import call_command
-from django.db import connection
 
 from tests.conftest import CHROMIUM
 
@@ -65,33 +60,13 @@ def screenshot_dir(tmp_path):
     return tmp_path
 
 
-def _row_keys(serialized):
-    return {(row["model"], row["pk"]) for row in json.loads(serialized)}
-
-
-@pytest.fixture(scope="session")
-def _demo_copy(tmp_path_factory):
-    """The demo site as the first browser test of the process built it: its rows, serialised
-    as serialized_rollback serialises the migrations' rows, and the folder of its document."""
-    return {"media": tmp_path_factory.mktemp("demo-media"), "rows": None, "removed": set()}
-
-
 @pytest.fixture
-def demo_site(live_server, settings, _demo_copy):
-    """The demo site, committed for the live server. Built once per process; every other test
-    puts the copy back over the migrations' rows its transactional database starts with (the
-    ones the demo removed go first): row for row the same site, several times quicker than
-    building it. Ask for it before any fixture that adds rows, so that the copy holds none."""
-    settings.MEDIA_ROOT = _demo_copy["media"]
-    if _demo_copy["rows"] is None:
-        call_command("load_demo_content", stdout=io.StringIO())
-        _demo_copy["rows"] = connection.creation.serialize_db_to_string()
-        migrated = getattr(connection, "_test_serialized_contents", "[]")
-        _demo_copy["removed"] = _row_keys(migrated) - _row_keys(_demo_copy["rows"])
-    else:
-        for label, pk in _demo_copy["removed"]:
-            apps.get_model(label)._base_manager.filter(pk=pk).delete()
-        connection.creation.deserialize_db_from_string(_demo_copy["rows"])
+def demo_site(live_server, settings, demo_copy, tmp_path):
+    """The demo site, committed for the live server: built by the first test of the process
+    that needs it, put back from its copy for the others (tests/conftest.py's DemoCopy) over the
+    migrations' rows each transactional test starts with. Ask for it before any fixture that
+    adds rows, so that the copy holds none."""
+    settings.MEDIA_ROOT = demo_copy.load(tmp_path / "demo-media")
     settings.WAGTAILADMIN_BASE_URL = live_server.url
     return live_server
 
