@@ -19,7 +19,8 @@ from .base import *  # noqa: E402, F403
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     # A test database need not outlive a crash: commits that do not wait for the disk make the
     # transactional tests (the live server's requests commit every write) several times quicker.
-    DATABASES["default"]["OPTIONS"]["options"] = "-c synchronous_commit=off"  # noqa: F405
+    options = DATABASES["default"]["OPTIONS"]  # noqa: F405
+    options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
