@@ -35,6 +35,9 @@ from wagtail.models.sites import SiteRootPath
 from .page_cache import current_generation
 
 _current = contextvars.ContextVar("site_data", default=None)
+# Values SiteData.kept() keeps: a key per timeline, filter and language, so a few thousand
+# (the 100× archive's campaigns) with room to spare, each a number or a short list.
+KEPT_VALUES = 20_000
 # What is kept of each page of a site_listed type (with its language, to sort them by).
 LISTED = ("pk", "slug", "title", "locale_id")
 _built = {}
@@ -217,6 +220,22 @@ class SiteData:
     def locales_by_id(self):
         return {locale.pk: locale for locale in self.locales.values()}
 
+    def kept(self, key, compute):
+        """compute(), kept while the site data lasts: for what pages work out from the content
+        (a timeline's count and years), which no change can alter before new data is built.
+        At most KEPT_VALUES of them, past which they are worked out each time."""
+        try:
+            return self._kept[key]
+        except KeyError:
+            value = compute()
+            if len(self._kept) < KEPT_VALUES:
+                self._kept[key] = value
+            return value
+
+    @cached_property
+    def _kept(self):
+        return {}
+
     def url_parts(self, page, request, compute):
         """Page.get_url_parts (compute), kept for the page's path in the active language, for
         the site of the request: all that it depends on while the site data lasts."""
@@ -332,6 +351,12 @@ def for_generation(generation):
 def current():
     """The site data of the request being served, or None outside a request."""
     return _current.get()
+
+
+def kept(key, compute):
+    """compute(), kept while the site data of the request lasts (SiteData.kept)."""
+    data = current()
+    return compute() if data is None else data.kept(key, compute)
 
 
 def site_settings_model():

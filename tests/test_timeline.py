@@ -365,3 +365,26 @@ def test_the_persian_year_list_costs_the_same_queries_however_many_years(client,
     assert queries() == few
     page = parse(client.get("/fa/timeline/"))
     assert len(page.select("#filter-year option")) == 1 + 31  # 1368 to 1398
+
+
+def test_the_timeline_counts_its_entries_and_years_once_until_the_next_change(
+    client, timeline_page
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_development("Families meet in Baghdad", date=datetime.date(2003, 7, 17))
+
+    with CaptureQueriesContext(connection) as first:
+        client.get("/timeline/")
+    with CaptureQueriesContext(connection) as second:
+        client.get("/timeline/?page=1")
+    # The entries' rows, their count and their years: the last two once.
+    assert len([q for q in first if "UNION" in q["sql"]]) == 3
+    assert len([q for q in second if "UNION" in q["sql"]]) == 1
+
+    make_development("Families meet again", date=datetime.date(2005, 3, 1))
+
+    response = client.get("/timeline/")
+    assert headlines(response) == ["Families meet again", "Families meet in Baghdad"]
+    assert "2005" in parse(response).select_one("select[name=year]").get_text()

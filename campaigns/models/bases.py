@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -132,6 +133,10 @@ class TimelinePaginator(Paginator):
     def __init__(self, timeline, per_page):
         self.timeline = timeline
         super().__init__(timeline.rows(), per_page)
+
+    @cached_property
+    def count(self):
+        return self.timeline.count()
 
     def page(self, number):
         number = self.validate_number(number)
