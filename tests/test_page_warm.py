@@ -207,3 +207,22 @@ def test_without_the_page_cache_nothing_is_queued(
 def test_the_warm_asks_nothing_of_a_cache_that_is_gone(site):
     cache.clear()
     assert warm_pages.call("wagtailcore.Page", site["update"].pk) == 0
+
+
+def test_a_persian_change_warms_the_persian_pages_and_leaves_the_english_ones(
+    client, site, django_capture_on_commit_callbacks
+):
+    from tests.builders import translate, translate_snippet
+
+    translate(site["home"], "fa")
+    development = translate_snippet(make_development(campaign=site["campaign"]), "fa")
+    read_everything(client, ["/", "/fa/"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        development.headline = "خانواده‌ها دیدار کردند"
+        development.save_revision().publish()
+    run_worker()
+
+    assert client.get("/fa/")["X-Cache"] == "hit"
+    assert client.get("/")["X-Cache"] == "miss"
+    assert renders() == 1
