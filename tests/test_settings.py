@@ -276,10 +276,26 @@ def test_a_malformed_family_contact_key_stops_start_up():
     assert_stops_with_one_line(result, "FAMILY_CONTACT_KEYS", "Fernet")
 
 
-def test_the_site_starts_without_a_key_once_family_contact_requests_are_off():
-    values = read_settings(DEBUG="true", FAMILY_CONTACT_KEYS=None, FAMILY_CONTACT_REQUESTS="false")
+def test_the_site_starts_without_a_key_once_family_contact_requests_and_following_are_off():
+    values = read_settings(
+        DEBUG="true",
+        FAMILY_CONTACT_KEYS=None,
+        FAMILY_CONTACT_REQUESTS="false",
+        FOLLOW_BY_EMAIL="false",
+    )
 
     assert values["FAMILY_CONTACT_REQUESTS"] is False
+
+
+def test_following_by_email_needs_a_key_even_without_family_contact_requests():
+    result = run_python(
+        "import django; django.setup()",
+        DEBUG="true",
+        FAMILY_CONTACT_KEYS=None,
+        FAMILY_CONTACT_REQUESTS="false",
+    )
+
+    assert_stops_with_one_line(result, "FAMILY_CONTACT_KEYS", "FOLLOW_BY_EMAIL=false")
 
 
 @pytest.mark.parametrize("url", [None, "consolemail://", "filemail:///tmp/mail"])

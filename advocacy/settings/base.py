@@ -70,6 +70,16 @@ SCHEMA = {
     "FAMILY_CONTACT_TOKEN_MAX_AGE": (int, 24 * 60 * 60),
     "FAMILY_CONTACT_RATE_LIMIT": (int, 5),
     "FAMILY_CONTACT_RATE_WINDOW": (int, 60 * 60),
+    # Following campaigns by e-mail (campaigns/followers/; docs/deploy.md, Mail to followers).
+    "FOLLOW_BY_EMAIL": (bool, True),
+    "FOLLOW_UNCONFIRMED_DAYS": (int, 3),
+    "FOLLOW_RATE_LIMIT": (int, 5),
+    "FOLLOW_RATE_WINDOW": (int, 60 * 60),
+    "FOLLOW_DIGEST_HOUR": (int, 7),
+    "MAIL_BATCH_SIZE": (int, 50),
+    "MAIL_PER_MINUTE": (int, 120),
+    "MAIL_ATTEMPTS": (int, 5),
+    "MAIL_RETRY_SECONDS": (int, 60),
     # Reaching readers behind censorship (docs/deploy.md, Mirrors and onion service).
     "ONION_ADDRESS": (str, ""),
     "MIRROR_ROOT": (str, str(BASE_DIR / "mirror")),
@@ -468,11 +478,14 @@ ADMIN_CONTENT_SECURITY_POLICY = {
 # old one kept until `manage.py rotate_family_contact_keys` has re-encrypted every request.
 FAMILY_CONTACT_REQUESTS = _boolean("FAMILY_CONTACT_REQUESTS")
 FAMILY_CONTACT_KEYS = [key.strip() for key in _value("FAMILY_CONTACT_KEYS") if key.strip()]
-if FAMILY_CONTACT_REQUESTS:
+# Followers' addresses (campaigns/followers/) are encrypted with the same keys, by the same rules.
+FOLLOW_BY_EMAIL = _boolean("FOLLOW_BY_EMAIL")
+if FAMILY_CONTACT_REQUESTS or FOLLOW_BY_EMAIL:
     if not FAMILY_CONTACT_KEYS:
         stop(
-            "FAMILY_CONTACT_KEYS is not set. Family contact requests are stored encrypted: give "
-            "a key (docs/deploy.md says how to make one) or set FAMILY_CONTACT_REQUESTS=false."
+            "FAMILY_CONTACT_KEYS is not set. Family contact requests and followers' addresses "
+            "are stored encrypted: give a key (docs/deploy.md says how to make one) or set "
+            "FAMILY_CONTACT_REQUESTS=false and FOLLOW_BY_EMAIL=false."
         )
     try:
         from cryptography.fernet import Fernet
@@ -495,6 +508,28 @@ if FAMILY_CONTACT_TOKEN_MAX_AGE <= FAMILY_CONTACT_MIN_SECONDS or FAMILY_CONTACT_
         "FAMILY_CONTACT_RATE_WINDOW be at least 60 seconds."
     )
 
+# Following by e-mail: an address nobody confirms is deleted after FOLLOW_UNCONFIRMED_DAYS; the
+# form takes FOLLOW_RATE_LIMIT posts per client and per address each FOLLOW_RATE_WINDOW seconds;
+# daily digests go out at FOLLOW_DIGEST_HOUR (TIME_ZONE).
+FOLLOW_UNCONFIRMED_DAYS = _value("FOLLOW_UNCONFIRMED_DAYS")
+FOLLOW_RATE_LIMIT = _value("FOLLOW_RATE_LIMIT")
+FOLLOW_RATE_WINDOW = _value("FOLLOW_RATE_WINDOW")
+FOLLOW_DIGEST_HOUR = _value("FOLLOW_DIGEST_HOUR")
+if FOLLOW_UNCONFIRMED_DAYS < 1 or FOLLOW_RATE_WINDOW < 60 or not 0 <= FOLLOW_DIGEST_HOUR <= 23:
+    stop(
+        "FOLLOW_UNCONFIRMED_DAYS must be at least 1, FOLLOW_RATE_WINDOW at least 60 seconds and "
+        "FOLLOW_DIGEST_HOUR an hour from 0 to 23."
+    )
+# The mail queue (campaigns/followers/sending.py): at most MAIL_BATCH_SIZE mails per task and
+# MAIL_PER_MINUTE a minute; a mail the server refuses for now is tried again MAIL_ATTEMPTS times
+# in all, after MAIL_RETRY_SECONDS, then twice that, and so on.
+MAIL_BATCH_SIZE = _value("MAIL_BATCH_SIZE")
+MAIL_PER_MINUTE = _value("MAIL_PER_MINUTE")
+MAIL_ATTEMPTS = _value("MAIL_ATTEMPTS")
+MAIL_RETRY_SECONDS = _value("MAIL_RETRY_SECONDS")
+if min(MAIL_BATCH_SIZE, MAIL_PER_MINUTE, MAIL_ATTEMPTS, MAIL_RETRY_SECONDS) < 1:
+    stop("MAIL_BATCH_SIZE, MAIL_PER_MINUTE, MAIL_ATTEMPTS and MAIL_RETRY_SECONDS must be positive.")
+
 # The site's onion service, as http://<56 letters and digits>.onion: announced to Tor Browser
 # with the Onion-Location header on every public page, and listed with the mirrors.
 ONION_ADDRESS = _value("ONION_ADDRESS").rstrip("/")
@@ -511,7 +546,10 @@ MIRROR_BUCKET_ENDPOINT = _value("MIRROR_BUCKET_ENDPOINT")
 # stay immediate, as without a task queue. The mirror's rebuild goes to the database queue.
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["mirror", "warm"]},
+    "database": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["mirror", "warm", "mail"],
+    },
 }
 for _target in MIRROR_TARGETS:
     if urlsplit(_target).scheme not in ("", "file", "s3", "zip"):

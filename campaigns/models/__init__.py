@@ -1,7 +1,8 @@
-"""The campaigns' models, by feature. Family contact requests, which hold personal data, live
-in campaigns/family_contact/ behind their own boundary."""
+"""The campaigns' models, by feature. Family contact requests and followers, which hold personal
+data, live in campaigns/family_contact/ and campaigns/followers/ behind their own boundaries."""
 
 from ..family_contact.models import ContactRequest, FamilyContactPage
+from ..followers.models import Follower, Mail, MailNotice, Notice
 from .appeals import (
     Appeal,
     AppealActionCount,
@@ -28,6 +29,10 @@ __all__ = [
     "ContactRequest",
     "Development",
     "FamilyContactPage",
+    "Follower",
+    "Mail",
+    "MailNotice",
+    "Notice",
     "Precision",
     "Publishable",
     "PublishingQuerySet",
