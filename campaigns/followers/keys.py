@@ -52,3 +52,22 @@ def link_token_valid(follower, purpose, token):
         constant_time_compare(_mac(secret, f"link.{purpose}", str(follower.public_id))[:32], token)
         for secret in _secrets()
     )
+
+
+# The path of a follower's links under the site's root (with /fa/ before it for Persian): the
+# public views (subscribe.py) serve these, and the mails (sending.py) print them.
+LINK_PATH = "follow/{purpose}/{public_id}/{token}/"
+
+
+def link(follower, purpose):
+    """The full address of a follower's link for purpose, in the follower's language, on the
+    default site (mails are made off any request)."""
+    from wagtail.models import Site
+
+    site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
+    root = site.root_url if site else settings.WAGTAILADMIN_BASE_URL
+    prefix = "" if follower.language == settings.LANGUAGE_CODE else f"{follower.language}/"
+    path = LINK_PATH.format(
+        purpose=purpose, public_id=follower.public_id, token=link_token(follower, purpose)
+    )
+    return f"{root.rstrip('/')}/{prefix}{path}"
