@@ -6,6 +6,7 @@ import html
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -104,11 +105,16 @@ class HomePage(SitePage):
         context["developments"] = Timeline(self.locale).latest(LATEST_ON_HOME)
         # The newest open appeal in a box near the top, where a supporter looks first; the
         # next ones in their column below.
-        appeals = list(
-            Appeal.objects.live()
-            .in_language(self.locale)
-            .open()
-            .order_by("-opens_on", "title")[: LATEST_ON_HOME + 1]
+        # Kept until the next change, and for the day: which are open changes at midnight.
+        today = timezone.localdate()
+        appeals = site_data.kept(
+            ("home-appeals", self.locale_id, today),
+            lambda: list(
+                Appeal.objects.live()
+                .in_language(self.locale)
+                .open(today)
+                .order_by("-opens_on", "title")[: LATEST_ON_HOME + 1]
+            ),
         )
         context["act_now"], context["appeals"] = appeals[:1], appeals[1:]
         context["timeline_page"] = site_data.section(TimelinePage, self.locale_id)

@@ -131,3 +131,26 @@ def test_campaign_page_queries_stay_the_same_with_10_and_1000_developments(
         len(parse(client.get("/campaigns/family-contact/timeline/")).select(".timeline-entry"))
         == 20
     )
+
+
+def test_the_campaigns_open_appeals_follow_the_calendar_between_publishes(
+    client, index, monkeypatch
+):
+    from django.utils import timezone
+
+    campaign = make_campaign(index)
+    make_appeal_index(index.get_parent())
+    today = timezone.localdate()
+    make_appeal(
+        "Write to the minister",
+        campaign=campaign,
+        opens_on=today - datetime.timedelta(days=3),
+        closes_on=today,
+    )
+    act_now = parse(client.get("/campaigns/family-contact/")).select_one(".act-now")
+    assert "Write to the minister" in act_now.get_text()
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args: today + datetime.timedelta(days=1))
+
+    act_now = parse(client.get("/campaigns/family-contact/")).select_one(".act-now")
+    assert act_now is None or "Write to the minister" not in act_now.get_text()

@@ -120,3 +120,31 @@ def test_a_preview_shows_the_featured_campaigns_the_editor_has_not_saved_yet(hom
     home_page.featured_campaigns = [FeaturedCampaign(page=second), FeaturedCampaign(page=first)]
 
     assert [campaign.title for campaign in home_page.featured()] == ["Second", "First"]
+
+
+def test_the_latest_entries_kept_between_requests_give_way_to_a_new_publish(client, home_page):
+    make_timeline_page(home_page)
+    make_development("Families meet in Baghdad", date=datetime.date(2003, 7, 17))
+    assert "Families meet in Baghdad" in client.get("/").text
+
+    make_development("Relatives gather in Tehran", date=datetime.date(2004, 1, 5))
+
+    headlines = [
+        h.get_text(strip=True) for h in parse(client.get("/")).select(".timeline-entry h3")
+    ]
+    assert headlines == ["Relatives gather in Tehran", "Families meet in Baghdad"]
+
+
+def test_an_appeal_that_closed_yesterday_is_gone_without_a_publish(client, home_page, monkeypatch):
+    from django.utils import timezone
+
+    make_appeal_index(home_page)
+    today = timezone.localdate()
+    make_appeal(
+        "Write to the minister", opens_on=today - datetime.timedelta(days=3), closes_on=today
+    )
+    assert "Write to the minister" in client.get("/").text
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args: today + datetime.timedelta(days=1))
+
+    assert "Write to the minister" not in client.get("/").text

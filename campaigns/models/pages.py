@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, When
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import path
@@ -147,8 +148,17 @@ class CampaignPage(TimelineFeedsMixin, SectionedBodyMixin, SitePage):
         context = super().get_context(request, *args, **kwargs)
         # All the open appeals, those the editors also placed in the body too: the box at the
         # top is where a supporter looks first.
-        context["appeals"] = list(
-            Appeal.objects.live().in_language(self.locale).open().for_campaign(self).open_first()
+        # Kept until the next change, and for the day: which are open changes at midnight.
+        today = timezone.localdate()
+        context["appeals"] = site_data.kept(
+            ("campaign-appeals", self.pk, today),
+            lambda: list(
+                Appeal.objects.live()
+                .in_language(self.locale)
+                .open(today)
+                .for_campaign(self)
+                .open_first(today)
+            ),
         )
         context["appeals_above"] = {appeal.pk for appeal in context["appeals"]}
         context["timeline_entries"] = self.timeline().latest(LATEST_ON_CAMPAIGN)
