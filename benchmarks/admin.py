@@ -61,8 +61,8 @@ def paths():
     ]
 
 
-def measure(base_url_or_client):
-    """Rows of (name, median milliseconds of RUNS, queries or None), one for each of paths()."""
+def measure(base_url_or_client, runs=RUNS):
+    """Rows of (name, median milliseconds of runs, queries or None), one for each of paths()."""
     if isinstance(base_url_or_client, str):
         fetch, counted = _http(base_url_or_client.rstrip("/")), False
     else:
@@ -71,7 +71,7 @@ def measure(base_url_or_client):
     for name, path in paths():
         fetch(path)  # per-process caches warm, as on a running server
         times = []
-        for _run in range(RUNS):
+        for _run in range(runs):
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
                 fetch(path)
