@@ -247,6 +247,12 @@ def register_follower_counts_menu_item():
     return followers_admin.menu_item()
 
 
+@hooks.register("register_permissions")
+def register_follower_export_permission():
+    # Only the export: nobody adds, changes or views followers in the admin.
+    return followers_admin.export_permission()
+
+
 @hooks.register("register_log_actions")
 def register_follower_actions(actions):
     actions.register_action(followers_admin.EXPORT_ACTION)(followers_admin.FollowerExportFormatter)

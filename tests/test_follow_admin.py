@@ -308,3 +308,14 @@ def test_an_address_these_keys_cannot_read_is_exported_marked_and_nothing_else_i
         row[:3] for row in rows
     ]
     assert export_entries().get().data == {"count": 6}
+
+
+def test_an_administrator_can_give_a_group_the_export_permission(admin_client):
+    editors = Group.objects.get(name="Editors")
+    page = parse(admin_client.get(f"/admin/groups/edit/{editors.pk}/"))
+    permission = Permission.objects.get(codename="export_follower")
+
+    [checkbox] = page.select(f"input[type=checkbox][value='{permission.pk}']")
+
+    assert not checkbox.has_attr("checked")
+    assert "Can export followers" in page.get_text()

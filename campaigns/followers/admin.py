@@ -14,6 +14,7 @@ import logging
 import uuid
 
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -40,6 +41,12 @@ EXPORT_PERMISSION = "campaigns.export_follower"
 EXPORT_ACTION = "campaigns.follower.export"
 # The groups that publish (campaigns migration 0002): what they publish reaches the followers.
 EDITORIAL_GROUPS = ("Editors", "Moderators")
+
+
+def export_permission():
+    """The permission, for the groups' editor (Settings → Groups) to offer."""
+    app_label, codename = EXPORT_PERMISSION.split(".")
+    return Permission.objects.filter(content_type__app_label=app_label, codename=codename)
 
 
 def can_see_counts(user):
