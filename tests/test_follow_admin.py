@@ -132,8 +132,11 @@ def test_campaigns_are_named_in_the_admins_own_language_where_they_are_translate
     profile.preferred_language = "fa"
     profile.save()
 
-    titles = [row[0] for row in table(client.get(COUNTS))[1:-1]]
+    rows = table(client.get(COUNTS))
+    titles = [row[0] for row in rows[1:-1]]
 
+    assert "تأییدشده، به فارسی" in rows[0]
+    assert titles[0] == "همه چیز"
     # Camp Ashraf has no Persian translation: its English title stands in.
     assert "ارتباط خانوادگی" in titles
     assert "Camp Ashraf" in titles
@@ -246,7 +249,7 @@ def test_the_export_holds_the_confirmed_followers_and_one_log_entry_names_the_us
     rows = exported(client.get(EXPORT))
 
     assert EXPORT in page
-    assert rows[0] == ["E-mail address", "Language", "Follows", "How often", "Confirmed"]
+    assert rows[0] == ["E-mail address", "Language", "Follows", "How often", "Confirmed on"]
     assert sorted((row[0], row[1], row[2], row[3]) for row in rows[1:]) == [
         ("'=HYPERLINK(1)@example.com", "Persian", "Family Contact", "One mail a day at most"),
         ("leila@example.org", "English", "Camp Ashraf", "One mail each time"),

@@ -189,7 +189,7 @@ def export_followers(request):
             gettext("Language"),
             gettext("Follows"),
             gettext("How often"),
-            gettext("Confirmed"),
+            gettext("Confirmed on"),
         ]
     )
     everything = gettext("Everything")
