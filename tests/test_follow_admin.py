@@ -246,9 +246,11 @@ def test_the_export_holds_the_confirmed_followers_and_one_log_entry_names_the_us
     give_export_permission(moderator)
 
     page = client.get(COUNTS).content.decode()
-    rows = exported(client.get(EXPORT))
+    response = client.get(EXPORT)
+    rows = exported(response)
 
     assert EXPORT in page
+    assert "no-store" in response["Cache-Control"]
     assert rows[0] == ["E-mail address", "Language", "Follows", "How often", "Confirmed on"]
     assert sorted((row[0], row[1], row[2], row[3]) for row in rows[1:]) == [
         ("'=HYPERLINK(1)@example.com", "Persian", "Family Contact", "One mail a day at most"),
