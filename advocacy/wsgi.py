@@ -15,7 +15,8 @@ try:
     from campaigns.family_contact.encryption import verify_keys_read_stored_requests
 
     # gunicorn runs no system checks: an app server whose valid but wrong FAMILY_CONTACT_KEYS
-    # would store requests that no other server can read stops here (the check campaigns.E001).
+    # would store requests or followers' addresses that no other server can read stops here
+    # (the check campaigns.E001).
     problem = verify_keys_read_stored_requests()
     # Not kept open: gunicorn --preload would share it with every worker it forks.
     connections.close_all()

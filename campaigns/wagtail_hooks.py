@@ -15,6 +15,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from base.translations import outdated
 
 from .family_contact import access, register
+from .followers import admin as followers_admin
 from .models import Appeal, AppealActionCount, CampaignPage, ContactRequest, Development
 
 # Before anything asks for ContactRequest's policy, or Wagtail would make it a plain one.
@@ -234,3 +235,24 @@ def register_contact_request_actions(actions):
         _("Delete after retention"),
         _("Deleted at the end of its retention period"),
     )
+
+
+@hooks.register("register_admin_urls")
+def register_follower_admin_urls():
+    return followers_admin.urlpatterns()
+
+
+@hooks.register("register_reports_menu_item")
+def register_follower_counts_menu_item():
+    return followers_admin.menu_item()
+
+
+@hooks.register("register_permissions")
+def register_follower_export_permission():
+    # Only the export: nobody adds, changes or views followers in the admin.
+    return followers_admin.export_permission()
+
+
+@hooks.register("register_log_actions")
+def register_follower_actions(actions):
+    actions.register_action(followers_admin.EXPORT_ACTION)(followers_admin.FollowerExportFormatter)

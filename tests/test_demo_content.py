@@ -183,6 +183,35 @@ def test_the_persian_privacy_page_tells_readers_in_persian_how_to_read_safely(cl
     assert "(آینه‌ها)" in text  # where to find its copies if it is blocked
 
 
+def test_the_privacy_page_says_what_following_by_email_keeps_and_for_how_long(
+    client, demo_site, settings
+):
+    english, persian = (
+        parse(client.get(path)).select_one("section[aria-labelledby=if-you-follow-by-email]")
+        for path in ["/privacy/", "/fa/privacy/"]
+    )
+    english_text = english.get_text(" ", strip=True)
+    persian_text = persian.get_text(" ", strip=True)
+
+    # The demo text gives the default number of days.
+    assert settings.FOLLOW_UNCONFIRMED_DAYS == 3
+    for told in [
+        "stored encrypted",
+        "the language you chose, what you follow",
+        "within three days, we delete your address",
+        "deletes your address at once",
+        "no tracking pixels and no rewritten links",
+        "never who",
+        "allowed to export it, and each export is recorded",
+        "e-mail provider sees your address",
+    ]:
+        assert told in english_text, told
+    assert reads_as_persian(persian_text)
+    for told in ["رمزگذاری‌شده", "سه روز", "بی‌درنگ پاک می‌شود", "ردیاب", "ثبت می‌شود"]:
+        assert told in persian_text, told
+    assert len(persian.select("li")) == len(english.select("li")) == 4
+
+
 def test_the_persian_faq_gives_search_engines_its_questions_in_persian(client, demo_site):
     def questions(path):
         script = parse(client.get(path)).select_one('script[type="application/ld+json"]')

@@ -1,7 +1,9 @@
 """Every app server proves at start-up that its FAMILY_CONTACT_KEYS read the family contact
-requests already stored: one given a valid key that is not the organisation's would store
-requests no other server can read."""
+requests and followers' addresses already stored: one given a valid key that is not the
+organisation's would store requests and addresses no other server can read; and
+rotate_family_contact_keys encrypts both again with the first key."""
 
+import io
 import os
 import socket
 import subprocess
@@ -10,12 +12,13 @@ import sys
 import pytest
 from cryptography.fernet import Fernet
 from django.core.checks import Error, Tags, run_checks
+from django.core.management import call_command
 from django.db import connection
 
 from advocacy.settings.base import BASE_DIR
 from campaigns.family_contact.checks import FAMILY_CONTACT_KEYS
 from campaigns.family_contact.encryption import verify_keys_read_stored_requests
-from campaigns.models import ContactRequest
+from campaigns.models import ContactRequest, Follower
 
 pytestmark = pytest.mark.django_db
 
@@ -169,5 +172,135 @@ def test_an_app_server_whose_keys_cannot_read_the_stored_requests_does_not_start
     assert "FAMILY_CONTACT_KEYS cannot read the family contact requests" in refused.stderr
     assert "Traceback" not in refused.stderr
     for secret in (foreign, *settings.FAMILY_CONTACT_KEYS, NAME, RELATIVE):
+        assert secret not in refused.stderr
+    assert started.returncode == 0, started.stderr
+
+
+# Followers' addresses are encrypted with the same keys (campaigns.followers).
+
+ADDRESS = "leila@example.org"
+
+
+def store_follower(keys, settings, address=ADDRESS):
+    ours = settings.FAMILY_CONTACT_KEYS
+    settings.FAMILY_CONTACT_KEYS = keys
+    follower = Follower.objects.create(email=address, language="en")
+    settings.FAMILY_CONTACT_KEYS = ours
+    return follower
+
+
+def raw_address(follower):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT email, address_hash FROM {Follower._meta.db_table} WHERE id = %s",  # noqa: S608
+            [follower.pk],
+        )
+        return cursor.fetchone()
+
+
+def test_the_check_passes_when_the_keys_read_the_stored_followers(settings):
+    first, second = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.FAMILY_CONTACT_KEYS = [first, second]
+    store_follower([second], settings, "older@example.org")
+    store_follower([first], settings)
+
+    assert keys_check() == []
+
+
+def test_the_check_fails_when_the_newest_follower_was_stored_with_another_key(settings):
+    foreign = Fernet.generate_key().decode()
+    store_follower(settings.FAMILY_CONTACT_KEYS, settings, "older@example.org")
+    newest = store_follower([foreign], settings)
+
+    [error] = keys_check()
+
+    assert error.id == "campaigns.E001"
+    assert "FAMILY_CONTACT_KEYS cannot read the followers' addresses already stored" in error.msg
+    assert f"the newest, follower {newest.pk}" in error.msg
+    for secret in (foreign, *settings.FAMILY_CONTACT_KEYS, ADDRESS, "older@example.org"):
+        assert secret not in error.msg
+    assert verify_keys_read_stored_requests() == error.msg
+
+
+def test_the_check_fails_when_the_oldest_follower_is_under_a_key_retired_too_soon(settings):
+    store_follower([Fernet.generate_key().decode()], settings, "older@example.org")
+    store_follower(settings.FAMILY_CONTACT_KEYS, settings)
+    store_request(settings.FAMILY_CONTACT_KEYS, settings)
+
+    [error] = keys_check()
+
+    assert "followers' addresses" in error.msg
+    assert "the oldest" in error.msg
+
+
+def test_with_following_off_the_followers_are_not_checked_and_requests_still_are(settings):
+    store_follower([Fernet.generate_key().decode()], settings)
+    settings.FOLLOW_BY_EMAIL = False
+
+    assert keys_check() == []
+
+    store_request([Fernet.generate_key().decode()], settings)
+    assert "family contact requests" in keys_check()[0].msg
+
+
+def test_followers_are_checked_with_family_contact_requests_off(settings):
+    store_follower([Fernet.generate_key().decode()], settings)
+    settings.FAMILY_CONTACT_REQUESTS = False
+
+    assert [error.id for error in keys_check()] == ["campaigns.E001"]
+
+
+def test_rotation_encrypts_followers_again_so_that_the_old_key_can_be_removed(settings):
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    follower = store_follower([old], settings)
+    token, address_hash = raw_address(follower)
+
+    settings.FAMILY_CONTACT_KEYS = [new, old]
+    out = io.StringIO()
+    call_command("rotate_family_contact_keys", stdout=out, stderr=io.StringIO())
+    settings.FAMILY_CONTACT_KEYS = [new]
+
+    assert "Encrypted 1 follower(s) again with the first key." in out.getvalue()
+    assert raw_address(follower)[0] != token
+    assert ADDRESS not in raw_address(follower)[0]
+    # The hash is keyed with SECRET_KEY, not these keys: the follower is still found by it.
+    assert raw_address(follower)[1] == address_hash
+    assert Follower.objects.with_address(ADDRESS).get().email == ADDRESS
+    assert keys_check() == []
+
+
+def test_rotation_leaves_a_follower_it_cannot_read_as_it_was_and_names_it(settings):
+    foreign = Fernet.generate_key().decode()
+    unreadable = store_follower([foreign], settings, "older@example.org")
+    readable = store_follower(settings.FAMILY_CONTACT_KEYS, settings)
+    stored = raw_address(unreadable)
+
+    out, err = io.StringIO(), io.StringIO()
+    call_command("rotate_family_contact_keys", stdout=out, stderr=err)
+
+    assert "Encrypted 1 follower(s)" in out.getvalue()
+    assert "1 follower(s) cannot be read" in err.getvalue()
+    assert f"left as they were: {unreadable.pk}." in err.getvalue()
+    assert "older@example.org" not in err.getvalue()
+    assert raw_address(unreadable) == stored
+    assert Follower.objects.get(pk=readable.pk).email == ADDRESS
+    settings.FAMILY_CONTACT_KEYS = [foreign]
+    assert Follower.objects.get(pk=unreadable.pk).email == "older@example.org"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the app server shares the test's PostgreSQL database"
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_app_server_whose_keys_cannot_read_the_stored_followers_does_not_start(settings):
+    foreign = Fernet.generate_key().decode()
+    store_follower([foreign], settings)
+
+    refused = import_the_wsgi_application(settings.FAMILY_CONTACT_KEYS[0])
+    started = import_the_wsgi_application(foreign)
+
+    assert refused.returncode == 3
+    assert "FAMILY_CONTACT_KEYS cannot read the followers' addresses" in refused.stderr
+    for secret in (foreign, *settings.FAMILY_CONTACT_KEYS, ADDRESS):
         assert secret not in refused.stderr
     assert started.returncode == 0, started.stderr

@@ -260,6 +260,30 @@ PRIVACY = {
             "only if you ticked that box. We delete it two years after we close your request, "
             "or at once if you ask us to.</p>",
         ),
+        (
+            "heading",
+            {"text": "If you follow a campaign by e-mail", "anchor": "if-you-follow-by-email"},
+        ),
+        (
+            "paragraph",
+            "<p>If you ask to follow a campaign, or everything we publish, by e-mail, we keep "
+            "your address, stored encrypted, with the language you chose, what you follow, how "
+            "often you want our mails and when you confirmed. Nothing is sent to you until you "
+            "confirm from the mail we send you; if you do not confirm within three days, we "
+            "delete your address.</p>"
+            "<ul>"
+            "<li>We keep your address for as long as you follow us. Every mail we send has a "
+            "link to stop the mails, and following it deletes your address at once.</li>"
+            "<li>Our mails have no tracking pixels and no rewritten links: we do not know "
+            "whether you opened a mail or followed a link in it.</li>"
+            "<li>Our editors see only how many people follow each campaign, in each language, "
+            "never who. The list itself can be seen only by the few people allowed to export "
+            "it, and each export is recorded: who took it, when, and how many addresses it "
+            "held.</li>"
+            "<li>To deliver our mails, the organisation's e-mail provider sees your address and "
+            "the mail, as any mail server does. We give your address to no one else.</li>"
+            "</ul>",
+        ),
         ("heading", {"text": "Reading safely", "anchor": "reading-safely"}),
         (
             "paragraph",

@@ -9,9 +9,9 @@ FAMILY_CONTACT_KEYS = "family_contact_keys"
 
 
 def family_contact_keys_read_stored_requests(app_configs=None, **kwargs):
-    """An app server whose valid but wrong key stores requests that no other server can read:
-    `check`, runserver and migrate refuse it before it takes one (advocacy/wsgi.py refuses it
-    under gunicorn, which runs no checks)."""
+    """An app server whose valid but wrong key stores requests (or followers' addresses) that no
+    other server can read: `check`, runserver and migrate refuse it before it takes one
+    (advocacy/wsgi.py refuses it under gunicorn, which runs no checks)."""
     problem = verify_keys_read_stored_requests()
     if problem is None:
         return []
