@@ -22,7 +22,7 @@ from tests.builders import (
     set_site_text,
     translate,
 )
-from tests.html import parse
+from tests.html import errors_in, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -446,3 +446,28 @@ def test_an_address_that_follows_already_is_told_so_with_its_leave_link(client, 
     assert message.subject == "You already follow us by e-mail"
     assert keys.link(follower, "leave") in message.body
     assert keys.link(follower, "confirm") not in message.body
+
+
+# Valid HTML, for the pages the crawl of tests/test_every_page.py cannot reach
+
+
+def test_the_follow_pages_and_the_mail_are_valid_html(client, site, checker, tmp_path):
+    follow(client, follow=str(site.translation_key))
+    follower = the_follower()
+    mail = subscribe.compose_confirmation(Mail.objects.get()).alternatives[0][0]
+    pages = {
+        "mistake": follow(client, prefix="/fa", address="x", client_address="192.0.2.98"),
+        "confirm": client.get(link(follower, "confirm", prefix="/fa")),
+        "confirmed": client.post(link(follower, "confirm")),
+        "leave": client.get(link(follower, "leave")),
+        "bad-link": client.get(link(follower, "leave")[:-3] + "0/"),
+        "left": client.post(link(follower, "leave", prefix="/fa")),
+    }
+    files = []
+    for name, response in pages.items():
+        files.append(tmp_path / f"{name}.html")
+        files[-1].write_bytes(response.content)
+    files.append(tmp_path / "mail.html")
+    files[-1].write_text(mail)
+
+    assert errors_in(checker, files) == []
