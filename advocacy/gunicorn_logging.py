@@ -5,19 +5,9 @@ acts for that follower, so the log keeps only the address's shape.
 `make serve` passes this as gunicorn's --logger-class. docs/deploy.md's nginx log does the same.
 """
 
-import re
-
 from gunicorn.glogging import Logger
 
-# Wagtail's admin: <ADMIN_PATH>password_reset/confirm/<uidb64>/<token>/; a follower's links:
-# [fa/]follow/confirm/<public id>/<token>/ and follow/leave/... (campaigns/followers/keys.py).
-SECRET_IN_PATH = re.compile(
-    r"(/password_reset/confirm/|/follow/confirm/|/follow/leave/)[^/]+/[^/]+/"
-)
-
-
-def redact(path):
-    return SECRET_IN_PATH.sub(r"\1…/…/", path or "")
+from .log_filters import redact
 
 
 class PrivateLogger(Logger):

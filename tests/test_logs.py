@@ -9,7 +9,7 @@ from django.db import OperationalError
 from gunicorn.config import Config
 
 from advocacy.gunicorn_logging import PrivateLogger
-from advocacy.log_filters import DatabaseOutageFilter
+from advocacy.log_filters import DatabaseOutageFilter, SecretPathFilter
 
 
 def test_the_access_log_keeps_no_password_reset_token():
@@ -45,6 +45,17 @@ def test_the_access_log_keeps_no_follower_link_token():
         assert "0123456789abcdef" not in atoms["U"] + atoms["r"]
         assert "5b3c1f9e" not in atoms["U"] + atoms["r"]
         assert "/follow/" in atoms["U"]
+
+
+def test_the_request_log_names_no_follower_link_token():
+    path = "/fa/follow/confirm/5b3c1f9e-0d2a-4c7e-9a51-3f2e8d7c6b5a/0123456789abcdef/"
+    record = logging.LogRecord(
+        "django.request", logging.WARNING, __file__, 1, "Not Found: %s", (path,), None
+    )
+
+    assert SecretPathFilter().filter(record)
+
+    assert record.getMessage() == "Not Found: /fa/follow/confirm/…/…/"
 
 
 def test_other_paths_are_logged_as_they_are():
