@@ -104,6 +104,15 @@ def test_the_follow_page_shows_the_form_with_no_cookie_and_not_for_any_cache(cli
     assert chosen["value"] == str(site.translation_key)
 
 
+def test_the_follow_pages_link_to_themselves_in_the_other_language(client, site):
+    follow(client)
+    leave = link(the_follower(), "leave")
+
+    for path, other in [("/fa/follow/", "/follow/"), (leave, "/fa" + leave)]:
+        language_link = parse(client.get(path)).select_one(".language-links a")
+        assert language_link["href"] == other
+
+
 def test_the_form_is_absent_when_following_is_turned_off(client, site, settings):
     settings.FOLLOW_BY_EMAIL = False
 
@@ -155,7 +164,7 @@ def answer(response):
     return response.status_code, headers, response.content
 
 
-def test_the_answer_is_the_same_whether_or_not_the_address_follows(client, site, django_user_model):
+def test_the_answer_is_the_same_whether_or_not_the_address_follows(client, site):
     unknown = follow(client, address="new@example.org", client_address="192.0.2.1")
     known_unconfirmed = follow(client, address="new@example.org", client_address="192.0.2.2")
     Follower.objects.update(confirmed_at=timezone.now())
@@ -415,10 +424,7 @@ def test_the_confirmation_mail_is_in_persian_with_the_link_and_no_tracking(clien
 
     follower = mail.follower
     confirm = keys.link(follower, "confirm")
-    assert (
-        confirm.startswith("http://localhost/fa/follow/confirm/")
-        or "/fa/follow/confirm/" in confirm
-    )
+    assert "/fa/follow/confirm/" in confirm
     assert message.to == [ADDRESS]
     assert message.subject == "تأیید کنید که نامه‌های ما را می‌خواهید"
     assert confirm in message.body

@@ -275,6 +275,13 @@ def local_number(number):
 # The views
 
 
+def _page(request, template, context, status=200):
+    # Every follow page is in both languages, at the same address under the language's prefix.
+    return TemplateResponse(
+        request, template, {**context, "in_every_language": True}, status=status
+    )
+
+
 def _private(response, index=False):
     patch_cache_control(response, private=True, no_store=True)
     if not index:
@@ -283,7 +290,7 @@ def _private(response, index=False):
 
 
 def _form_page(request, form, status=200, refused_for_rate=False):
-    response = TemplateResponse(
+    response = _page(
         request,
         "campaigns/follow_form_page.html",
         {
@@ -359,7 +366,7 @@ def _sent_redirect():
 @require_http_methods(["GET", "HEAD"])
 def sent(request):
     _enabled()
-    response = TemplateResponse(
+    response = _page(
         request,
         "campaigns/follow_sent.html",
         {"days": local_number(settings.FOLLOW_UNCONFIRMED_DAYS)},
@@ -384,7 +391,7 @@ def _follower(public_id, token, purpose):
 
 def _link_page(request, template, status=200, **context):
     context.setdefault("days", local_number(settings.FOLLOW_UNCONFIRMED_DAYS))
-    return _private(TemplateResponse(request, template, context, status=status))
+    return _private(_page(request, template, context, status=status))
 
 
 def _bad_link(request):
