@@ -4,6 +4,8 @@ addresses nobody confirmed."""
 
 import datetime
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.management import call_command
@@ -203,6 +205,33 @@ def test_a_follower_of_a_campaign_and_of_everything_are_two_followings(client, s
     follow(client, follow=str(site.translation_key))
 
     assert Follower.objects.with_address(ADDRESS).count() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_the_same_address_sent_at_the_same_moment_makes_one_follower(monkeypatch):
+    together = threading.Barrier(2, timeout=30)
+    look = subscribe._existing
+
+    def look_together(address, campaign_key):
+        found = look(address, campaign_key)
+        if found is None:
+            together.wait()  # both found nothing: both will insert
+        return found
+
+    monkeypatch.setattr(subscribe, "_existing", look_together)
+
+    def send(_):
+        try:
+            return subscribe.request_following(ADDRESS, None, "en", "each").pk
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(2) as pool:
+        followers = set(pool.map(send, range(2)))
+
+    assert len(followers) == 1
+    assert Follower.objects.count() == 1
 
 
 # Mistakes and defences
