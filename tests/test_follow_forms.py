@@ -96,6 +96,13 @@ def test_the_follow_form_is_on_each_page_kind_in_its_language(client, site, path
     assert heading == ("دنبال کردن با ایمیل" if path.startswith("/fa/") else "Follow by e-mail")
 
 
+def test_the_timeline_filtered_by_a_campaign_offers_to_follow_it(client, site):
+    response = client.get("/timeline/?campaign=family-contact")
+
+    chosen = parse(response).select_one("select[name=follow] option[selected]")
+    assert chosen["value"] == str(site.translation_key)
+
+
 def test_the_follow_page_shows_the_form_with_no_cookie_and_not_for_any_cache(client, site):
     response = client.get(f"/follow/?campaign={site.translation_key}")
 
