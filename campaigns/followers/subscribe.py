@@ -402,7 +402,7 @@ def _bad_link(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, public_id, token):
     _enabled()
-    follower, valid = _follower(public_id, token, "confirm")
+    follower, _valid = _follower(public_id, token, "confirm")
     if follower is None:
         # A wrong link, or one not confirmed in time and deleted since.
         return _bad_link(request)
