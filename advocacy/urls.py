@@ -9,6 +9,7 @@ from wagtail.urls import serve_pattern
 
 from base.sitemaps import SiteSitemap
 from campaigns import views as campaign_views
+from campaigns.followers import urls as follower_urls
 
 from . import views
 
@@ -58,6 +59,7 @@ if settings.DEBUG:
 # English has no prefix; Persian lives under /fa/.
 urlpatterns += i18n_patterns(
     path(settings.SEARCH_PATH, views.search, name="search"),
+    path("", include(follower_urls)),
     # Wagtail's password form and front-end login (its _util/ routes), then its page view,
     # which ours replaces and finishes with: its pattern would take _util/ for pages.
     *[pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"],

@@ -77,7 +77,12 @@ def take_slot(request, namespace, limit, window):
     add() then incr() are each atomic in the cache (Redis, or LocMemCache under its lock), so
     however many requests arrive at once, no more than the limit get a number within it. The
     count disappears when the window ends."""
-    key = rate_key(request, namespace)
+    return take_slot_for_key(rate_key(request, namespace), limit, window)
+
+
+def take_slot_for_key(key, limit, window):
+    """take_slot() for a limit on something other than the client (a keyed hash of what is
+    limited, never the thing itself: the key is in the cache for the whole window)."""
     try:
         cache.add(key, 0, timeout=window)
         try:

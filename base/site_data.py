@@ -6,8 +6,8 @@ are: without this, every uncached page asked the database for all of them. Page 
 is kept of them, with no import from here to them: `site_section = True` keeps the first live
 page of the type in each language (the timeline, the appeals page), `site_child = True` the
 first live, public page of the type below each parent (a campaign's family contact form),
-`site_listed = True` the id, slug and title of every live, public page of the type in each
-language, by title (the timeline's campaign filter).
+`site_listed = True` the id, slug, title and translation key of every live, public page of the
+type in each language, by title (the timeline's campaign filter, the follow form).
 
 Each app server process builds it with a few queries on the first request after the page
 cache's generation moved on (base/page_cache.py: any publish, move, delete or settings
@@ -39,7 +39,7 @@ _current = contextvars.ContextVar("site_data", default=None)
 # (the 100× archive's campaigns) with room to spare, each a number or a short list.
 KEPT_VALUES = 20_000
 # What is kept of each page of a site_listed type (with its language, to sort them by).
-LISTED = ("pk", "slug", "title", "locale_id")
+LISTED = ("pk", "slug", "title", "translation_key", "locale_id")
 _built = {}
 
 
@@ -411,13 +411,13 @@ def section(model, locale_id):
 
 
 def listed(model, locale_id):
-    """The id, slug and title of each live, public page of a site_listed type in a language,
-    by title."""
+    """The id, slug, title and translation key of each live, public page of a site_listed type
+    in a language, by title."""
     data = current()
     if data is not None:
         return data.listed_pages(model, locale_id)
     pages = model.objects.live().public().filter(locale_id=locale_id).order_by("title")
-    return list(pages.values("pk", "slug", "title"))
+    return list(pages.values("pk", "slug", "title", "translation_key"))
 
 
 def child(model, parent):

@@ -43,6 +43,8 @@ PUBLIC_PAGES = {
     "search without results": "/search/?q=zebra",
     "privacy": "/privacy/",
     "not found": "/no-such-page/",
+    "follow by e-mail": "/follow/",
+    "follow: check your inbox": "/follow/sent/",
     "Persian home": "/fa/",
     "Persian content page": "/fa/aims/",
     "Persian point of view": "/fa/our-point-of-view/",
@@ -62,6 +64,8 @@ PUBLIC_PAGES = {
     "Persian search with results": "/fa/search/?q=" + quote("خانواده"),
     "Persian search without results": "/fa/search/?q=" + quote("گورخر"),
     "Persian not found": "/fa/no-such-page/",
+    "Persian follow by e-mail": "/fa/follow/",
+    "Persian follow: check your inbox": "/fa/follow/sent/",
 }
 
 

@@ -602,6 +602,23 @@ def test_following_a_password_reset_link_writes_no_token_to_the_logs(stack):
     findings.assert_none()
 
 
+def test_a_followers_link_writes_no_token_to_the_logs(stack):
+    """A follower's confirm and leave links act for the follower: neither access log keeps more
+    of them than their kind."""
+    public_id, token = "5b3c1f9e-0d2a-4c7e-9a51-3f2e8d7c6b5a", "0123456789abcdef0123456789abcdef"
+    since, nginx_since = stack.app.log_size(), stack.nginx.access_log.stat().st_size
+    for path in (f"/follow/leave/{public_id}/{token}/", f"/fa/follow/confirm/{public_id}/{token}/"):
+        stack.person().get(path)
+    logs = {
+        "server log": stack.app.log(since),
+        "nginx log": stack.nginx.access_log.read_bytes()[nginx_since:].decode(errors="replace"),
+    }
+
+    for name, text in logs.items():
+        assert "/follow/leave/" in text, name
+        assert token not in text and public_id not in text, name
+
+
 # The warm after a publish
 
 

@@ -5,7 +5,7 @@ from another origin) and the HTML checker (tests/test_valid_html.py) go through.
 
 The crawl starts from every URL of the sitemap, follows every link and every filter choice that
 stays on the site in the same language (timeline filters included), and adds the pages a
-sitemap never lists (search, not found).
+sitemap never lists (search, not found, the follow form).
 
 Its own language: no English word on a Persian page, no Persian word on an English page, except
 what is in the other language on purpose and says so with `lang`. A reader sees text, and also
@@ -37,11 +37,19 @@ SHOWN_META = ["description", "og:title", "og:description", "og:image:alt", "twit
 SHOWN_JSON_LD = {"name", "text", "headline", "description"}
 
 EXTRA = {
-    "en": ["/search/?q=families", "/search/?q=zebra", "/no-such-page/"],
+    "en": [
+        "/search/?q=families",
+        "/search/?q=zebra",
+        "/no-such-page/",
+        "/follow/",
+        "/follow/sent/",
+    ],
     "fa": [
         "/fa/search/?q=" + quote("خانواده"),
         "/fa/search/?q=" + quote("گورخر"),
         "/fa/no-such-page/",
+        "/fa/follow/",
+        "/fa/follow/sent/",
     ],
 }
 # Not pages: files, feeds, the counted appeal action and the admin.

@@ -9,7 +9,7 @@ from django.db import OperationalError
 from gunicorn.config import Config
 
 from advocacy.gunicorn_logging import PrivateLogger
-from advocacy.log_filters import DatabaseOutageFilter
+from advocacy.log_filters import DatabaseOutageFilter, SecretPathFilter
 
 
 def test_the_access_log_keeps_no_password_reset_token():
@@ -28,6 +28,34 @@ def test_the_access_log_keeps_no_password_reset_token():
 
     assert "cz7h1k" not in atoms["U"] and "cz7h1k" not in atoms["r"]
     assert atoms["U"].startswith("/admin/password_reset/confirm/")
+
+
+def test_the_access_log_keeps_no_follower_link_token():
+    logger = PrivateLogger(Config())
+    for path in (
+        "/follow/leave/5b3c1f9e-0d2a-4c7e-9a51-3f2e8d7c6b5a/0123456789abcdef0123456789abcdef/",
+        "/fa/follow/confirm/5b3c1f9e-0d2a-4c7e-9a51-3f2e8d7c6b5a/0123456789abcdef0123456789abcdef/",
+    ):
+        environ = {"REQUEST_METHOD": "POST", "RAW_URI": path, "PATH_INFO": path}
+        environ["SERVER_PROTOCOL"] = "HTTP/1.1"
+        response = SimpleNamespace(status="200 OK", sent=0, headers=[])
+
+        atoms = logger.atoms(response, SimpleNamespace(headers=[]), environ, datetime.timedelta(0))
+
+        assert "0123456789abcdef" not in atoms["U"] + atoms["r"]
+        assert "5b3c1f9e" not in atoms["U"] + atoms["r"]
+        assert "/follow/" in atoms["U"]
+
+
+def test_the_request_log_names_no_follower_link_token():
+    path = "/fa/follow/confirm/5b3c1f9e-0d2a-4c7e-9a51-3f2e8d7c6b5a/0123456789abcdef/"
+    record = logging.LogRecord(
+        "django.request", logging.WARNING, __file__, 1, "Not Found: %s", (path,), None
+    )
+
+    assert SecretPathFilter().filter(record)
+
+    assert record.getMessage() == "Not Found: /fa/follow/confirm/…/…/"
 
 
 def test_other_paths_are_logged_as_they_are():

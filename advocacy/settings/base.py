@@ -653,13 +653,17 @@ if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"database_outage": {"()": "advocacy.log_filters.DatabaseOutageFilter"}},
+    "filters": {
+        "database_outage": {"()": "advocacy.log_filters.DatabaseOutageFilter"},
+        "secret_path": {"()": "advocacy.log_filters.SecretPathFilter"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # Background tasks run inline by default; one line per task start and end is noise.
         "django_tasks": {"level": "WARNING"},
-        # A database outage: one line a request, not a traceback (advocacy/log_filters.py).
-        "django.request": {"filters": ["database_outage"]},
+        # A database outage: one line a request, not a traceback; no secret link's token in a
+        # path (advocacy/log_filters.py).
+        "django.request": {"filters": ["database_outage", "secret_path"]},
     },
 }

@@ -1,5 +1,6 @@
 from django import template
 from django.conf import settings
+from django.urls import translate_url
 from django.utils import timezone, translation
 from wagtail.models import Page, Site, TranslatableMixin
 
@@ -83,7 +84,8 @@ def _ancestors(request, page):
 def language_links(context):
     """For each other language: where what the page shows is in it (its live translation, or
     else that language's home page), and its translations for hreflang alternates. What the
-    page shows is the page itself, or the snippet it names as translatable (an appeal).
+    page shows is the page itself, or the snippet it names as translatable (an appeal); a view
+    whose context sets in_every_language has the same address under each language's prefix.
 
     Returns {"links": [(code, name, url, is_translation)], "alternates": [(code, url)],
     "outdated_original": the original, when it was published after this translation}.
@@ -106,6 +108,9 @@ def language_links(context):
             continue
         target = translations.get(code)
         url = target.get_url(request) if target is not None else None
+        if context.get("in_every_language") and request is not None:
+            # A view that is the same in each language under its prefix (the follow pages).
+            target, url = True, translate_url(request.path, code)
         if url:
             alternates.append((code, request.build_absolute_uri(url)))
         else:

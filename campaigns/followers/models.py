@@ -60,6 +60,10 @@ class Follower(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # What the form last asked for this following, applied only when the confirm link is used:
+    # anyone can type an address into the form, so a post alone changes nobody's settings.
+    pending_language = models.CharField(max_length=10, choices=LANGUAGES, blank=True)
+    pending_frequency = models.CharField(max_length=10, choices=Frequency.choices, blank=True)
 
     objects = FollowerQuerySet.as_manager()
 
