@@ -1,13 +1,18 @@
 import json
 
 import pytest
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from modelsearch.backends.database.postgres.weights import determine_boosts_weights
 from wagtail.models import PageViewRestriction
 from wagtail.rich_text import RichText
+from wagtail.search.models import IndexEntry
 
 import base.search
 from advocacy.views import SNIPPET_RESULTS, search_terms
+from base.search import StrongWords
 from campaigns.models import Development
 from tests.builders import (
     make_appeal,
@@ -159,7 +164,7 @@ def test_the_search_on_postgresql_has_indexes_that_fit_its_query(home_page):
     """The site search's query of developments tests `title || body` of the index entries and
     joins them to developments on the id as text: base/migrations and Development's indexes
     have an index for each, so a search needs read neither every entry nor every
-    development."""
+    development. Its candidates are found by their strong words through an index of these."""
     make_development("Visas refused in Baghdad")
     found = (
         Development.objects.live()
@@ -176,8 +181,12 @@ def test_the_search_on_postgresql_has_indexes_that_fit_its_query(home_page):
         "SELECT id FROM campaigns_development WHERE (id::varchar(50))::text = '1'"
     )
 
+    strong_words = StrongWords(F("title"), F("body"), output_field=SearchVectorField())
+    strong = IndexEntry.objects.annotate(words=strong_words).filter(words=SearchQuery("visas"))
+
     assert "base_search_title_body_gin" in entries
     assert "development_id_as_text" in developments
+    assert "base_search_strong_words_gin" in explain(*strong.values("id").query.sql_with_params())
 
 
 # At 100x content a common word matches thousands of entries: on PostgreSQL a sliced search
@@ -210,6 +219,20 @@ def ranked_rows(results):
 def visas_in_headlines(count):
     for number in range(count):
         make_development(f"Visas refused, {number}", summary="At the border.")
+
+
+def test_the_search_page_costs_the_same_queries_however_many_developments_match(client, home_page):
+    def queries():
+        client.get("/search/", {"q": "visas"})
+        with CaptureQueriesContext(connection) as captured:
+            client.get("/search/", {"q": "visas"})
+        return len(captured)
+
+    visas_in_headlines(SNIPPET_RESULTS)
+    few = queries()
+    visas_in_headlines(4 * SNIPPET_RESULTS)
+
+    assert queries() == few
 
 
 @on_postgresql
