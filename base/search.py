@@ -154,15 +154,19 @@ class _NormalisingBackend:
 
 # PostgreSQL ranks every index entry a query matches before it can take the best few, and a
 # common word matches thousands: with benchmarks/dataset.py's 100x archive, "family" matched
-# 25,000 developments and 4,500 pages of a language, and ranking them took 70 and 27 ms of the
-# search page's 115 ms of SQL. No index stock PostgreSQL has returns entries in rank order, so
-# a sliced search ranks at most this many candidates of each of two kinds (see
-# _RankingCandidates), which a GIN index finds without reading the rest.
+# 25,000 developments and 4,500 pages of English, and the search page spent 115 ms in SQL, 68
+# of them in the developments' query. No index of stock PostgreSQL returns entries in rank
+# order, so a sliced search ranks at most this many candidates (see _RankingCandidates), found
+# through GIN indexes without reading the other matches. Measured there (median of renders in
+# process, two cores shared with other work), the search page's SQL in ms before and with
+# them: "family" 115 / 28, "خانواده" 142 / 24, "mirror" 31 / 12, "family visits" 96 / 21; with
+# 100 candidates, some 4 ms less.
 CANDIDATES = 200
-# modelsearch's weights for this project's boosts (base/tests pin them): A for 10 (document and
-# image titles), B for 2 (page and appeal titles, development headlines), C and D, an equal
-# twentieth of B, for everything else. A match in A or B always ranks above a match in C or D
-# alone. base/migrations/0002 indexes the entries' words of these weights by this expression.
+# modelsearch's weights for this project's boosts (tests/test_search.py pins them): A for 10
+# (document and image titles), B for 2 (page and appeal titles, development headlines), and C
+# and D, worth a twenty-first of B, for everything else. So an entry matching a word in A or B
+# ranks above every entry matching it only in C or D (for a query of several words, nearly
+# always). base/migrations/0002 indexes the entries' words of these weights by StrongWords.
 STRONG_WEIGHTS = "{a,b}"
 
 
@@ -178,14 +182,16 @@ class StrongWords(Func):
 
 
 class _RankingCandidates:
-    """modelsearch's PostgreSQL query compiler, ranking a sliced search only among candidates.
+    """modelsearch's PostgreSQL query compiler, ranking a sliced search among candidates only.
 
-    The candidates are the first CANDIDATES entries (or as many as the slice reaches) that match
-    the query in their strong words (titles, headlines), and as many that match it anywhere,
-    each found through a GIN index that fits it. Strong matches rank above all others, so while
-    a query matches at most CANDIDATES entries in their strong words, the best results and their
-    order are exactly those of ranking every match; beyond that, they are the best of the
-    candidates. Counting a search (no slice) still counts every match.
+    The candidates are the entries of the searched objects that match the query in their strong
+    words (titles, headlines), the first CANDIDATES that the GIN index of these finds; and only
+    when these are fewer than the slice reaches, as many that match it anywhere. A match in the
+    strong words ranks above any match elsewhere, so while a query matches at most CANDIDATES
+    entries there, the results and their order are those of ranking every match; beyond that,
+    they are the best-ranked of the first CANDIDATES in the order the entries are stored (about
+    the order they were first indexed, oldest first). A slice past CANDIDATES ranks every match,
+    after the candidates, and a count counts every match.
     """
 
     def search(self, config, start, stop, score_field=None, backend=None):
@@ -199,7 +205,7 @@ class _RankingCandidates:
         ):
             return super().search(config, start, stop, score_field, backend)
         ranked = copy.copy(self)
-        candidate = _Among(F("index_entries__id"), self._candidates(config))
+        candidate = _Among(F("index_entries__id"), self._candidates(config, stop))
         if stop <= CANDIDATES:
             ranked.queryset = self.queryset.filter(candidate)
         else:
@@ -219,7 +225,7 @@ class _RankingCandidates:
         )
         return ordered.order_by(first.desc(), *ordered.query.order_by)[start:stop]
 
-    def _candidates(self, config):
+    def _candidates(self, config, stop):
         """The ids of the entries to rank: those of the searched objects that match in their
         strong words, and only when these are too few, those that match anywhere. An array
         PostgreSQL builds once per search."""
@@ -241,7 +247,7 @@ class _RankingCandidates:
             .filter(_vector_=search_query)
             .values("index_entries__id")[:CANDIDATES]
         )
-        return _Candidates(Subquery(strong), Subquery(anywhere), Value(CANDIDATES))
+        return _Candidates(Subquery(strong), Subquery(anywhere), Value(stop))
 
 
 class _Candidates(Func):
