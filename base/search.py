@@ -16,8 +16,9 @@ import types
 import unicodedata
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import BooleanField, F, Func, Subquery, Value
 from modelsearch.backends import database
-from modelsearch.query import And, Boost, Fuzzy, Not, Or, Phrase, PlainText
+from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
 
 ZWNJ = "\u200c"
 
@@ -151,9 +152,141 @@ class _NormalisingBackend:
         return super().autocomplete(normalise_query(query), *args, **kwargs)
 
 
+# PostgreSQL ranks every index entry a query matches before it can take the best few, and a
+# common word matches thousands: with benchmarks/dataset.py's 100x archive, "family" matched
+# 25,000 developments and 4,500 pages of English, and the search page spent 115 ms in SQL, 68
+# of them in the developments' query. No index of stock PostgreSQL returns entries in rank
+# order, so a sliced search ranks at most this many candidates (see _RankingCandidates), found
+# through GIN indexes without reading the other matches. Measured there (median of renders in
+# process, two cores shared with other work), the search page's SQL in ms before and with
+# them: "family" 115 / 28, "خانواده" 142 / 24, "mirror" 31 / 12, "family visits" 96 / 21; with
+# 100 candidates, some 4 ms less.
+CANDIDATES = 200
+# modelsearch's weights for this project's boosts (tests/test_search.py pins them): A for 10
+# (document and image titles), B for 2 (page and appeal titles, development headlines), and C
+# and D, worth a twenty-first of B, for everything else. So an entry matching a word in A or B
+# ranks above every entry matching it only in C or D (for a query of several words, nearly
+# always). base/migrations/0002 indexes the entries' words of these weights by StrongWords.
+STRONG_WEIGHTS = "{a,b}"
+
+
+class StrongWords(Func):
+    """An index entry's words of the weights that outrank all others: its title and the
+    boosted fields in its body."""
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (title, title_params), (body, body_params) = (
+            compiler.compile(expression) for expression in self.source_expressions
+        )
+        return f"({title} || ts_filter({body}, '{STRONG_WEIGHTS}'))", [*title_params, *body_params]
+
+
+class _RankingCandidates:
+    """modelsearch's PostgreSQL query compiler, ranking a sliced search among candidates only.
+
+    The candidates are the entries of the searched objects that match the query in their strong
+    words (titles, headlines), the first CANDIDATES that the GIN index of these finds; and only
+    when these are fewer than the slice reaches, as many that match it anywhere. A match in the
+    strong words ranks above any match elsewhere, so while a query matches at most CANDIDATES
+    entries there, the results and their order are those of ranking every match; beyond that,
+    they are the best-ranked of the first CANDIDATES in the order the entries are stored (about
+    the order they were first indexed, oldest first). A slice past CANDIDATES ranks every match,
+    after the candidates, and a count counts every match.
+    """
+
+    def search(self, config, start, stop, score_field=None, backend=None):
+        unranked = (MatchAll, Fuzzy)
+        if (
+            stop is None
+            or not self.order_by_relevance
+            or self.fields is not None
+            or isinstance(self.query, unranked)
+            or (isinstance(self.query, Not) and isinstance(self.query.subquery, unranked))
+        ):
+            return super().search(config, start, stop, score_field, backend)
+        ranked = copy.copy(self)
+        candidate = _Among(F("index_entries__id"), self._candidates(config, stop))
+        if stop <= CANDIDATES:
+            ranked.queryset = self.queryset.filter(candidate)
+        else:
+            # Deeper than the candidates reach (a result page past the twentieth): every match
+            # ranked, after the candidates, so that no result is shown twice or never.
+            ranked.first = candidate
+        return super(_RankingCandidates, ranked).search(config, start, stop, score_field, backend)
+
+    def _apply_ordering_and_scoring(self, queryset, rank_expression, start, stop, score_field=None):
+        first = getattr(self, "first", None)
+        if first is None:
+            return super()._apply_ordering_and_scoring(
+                queryset, rank_expression, start, stop, score_field
+            )
+        ordered = super()._apply_ordering_and_scoring(
+            queryset, rank_expression, None, None, score_field
+        )
+        return ordered.order_by(first.desc(), *ordered.query.order_by)[start:stop]
+
+    def _candidates(self, config, stop):
+        """The ids of the entries to rank: those of the searched objects that match in their
+        strong words, and only when these are too few, those that match anywhere. An array
+        PostgreSQL builds once per search."""
+        # Only the PostgreSQL backend builds this compiler: its module is there to import.
+        from django.contrib.postgres.search import SearchVectorField
+
+        search_query = self.build_tsquery(self.query, config=config)
+        # The queryset's own filters (language, live, public) apply to the candidates: a word
+        # of both languages (a year) would otherwise fill them with the other's.
+        searched = self.queryset.order_by()
+        title, body = F("index_entries__title"), F("index_entries__body")
+        strong = (
+            searched.annotate(_strong_=StrongWords(title, body, output_field=SearchVectorField()))
+            .filter(_strong_=search_query)
+            .values("index_entries__id")[:CANDIDATES]
+        )
+        anywhere = (
+            searched.annotate(_vector_=title._combine(body, "||", False))
+            .filter(_vector_=search_query)
+            .values("index_entries__id")[:CANDIDATES]
+        )
+        return _Candidates(Subquery(strong), Subquery(anywhere), Value(stop))
+
+
+class _Candidates(Func):
+    """The strong matches' ids, and those of the matches anywhere only when the strong ones
+    are fewer than the limit: PostgreSQL runs a CASE's subquery only when its branch is taken.
+    (Asked with a LIMIT of its own whether there are enough, PostgreSQL reads the table from
+    its start: every page's entry before the first development's.)"""
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (strong, strong_params), (anywhere, anywhere_params), (limit, limit_params) = (
+            compiler.compile(expression) for expression in self.source_expressions
+        )
+        # OFFSET 0 keeps PostgreSQL from copying the strong subquery into each use of it.
+        sql = (
+            f"(SELECT CASE WHEN cardinality(strong) >= {limit} THEN strong"  # noqa: S608 (SQL Django compiled, values as parameters)
+            f" ELSE strong || ARRAY{anywhere} END"
+            f" FROM (SELECT ARRAY{strong} AS strong OFFSET 0) AS candidates)"
+        )
+        return sql, [*limit_params, *anywhere_params, *strong_params]
+
+
+class _Among(Func):
+    """value = ANY(array from a subquery): PostgreSQL computes the array once, where it may run
+    an IN (subquery) again for every row it joins."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (value, value_params), (array, array_params) = (
+            compiler.compile(expression) for expression in self.source_expressions
+        )
+        array_type = self.source_expressions[0].output_field.db_type(connection)
+        return f"{value} = ANY({array}::{array_type}[])", [*value_params, *array_params]
+
+
 @functools.cache
 def _persian(backend_class):
-    """backend_class, with its index building a normalising subclass of its module's indexer."""
+    """backend_class, with its index building a normalising subclass of its module's indexer,
+    and on PostgreSQL, its sliced searches ranking only candidates (see _RankingCandidates)."""
     module = sys.modules[backend_class.__module__]
 
     class Indexer(_NormalisingIndexer, module.ObjectIndexer):
@@ -165,6 +298,12 @@ def _persian(backend_class):
     class Backend(_NormalisingBackend, backend_class):
         index_class = Index
 
+    if hasattr(module, "PostgresSearchQueryCompiler"):
+
+        class QueryCompiler(_RankingCandidates, backend_class.query_compiler_class):
+            pass
+
+        Backend.query_compiler_class = QueryCompiler
     return Backend
 
 

@@ -1,9 +1,18 @@
+import json
+
 import pytest
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
+from modelsearch.backends.database.postgres.weights import determine_boosts_weights
 from wagtail.models import PageViewRestriction
 from wagtail.rich_text import RichText
+from wagtail.search.models import IndexEntry
 
+import base.search
 from advocacy.views import SNIPPET_RESULTS, search_terms
+from base.search import StrongWords
 from campaigns.models import Development
 from tests.builders import (
     make_appeal,
@@ -155,7 +164,7 @@ def test_the_search_on_postgresql_has_indexes_that_fit_its_query(home_page):
     """The site search's query of developments tests `title || body` of the index entries and
     joins them to developments on the id as text: base/migrations and Development's indexes
     have an index for each, so a search needs read neither every entry nor every
-    development."""
+    development. Its candidates are found by their strong words through an index of these."""
     make_development("Visas refused in Baghdad")
     found = (
         Development.objects.live()
@@ -172,5 +181,111 @@ def test_the_search_on_postgresql_has_indexes_that_fit_its_query(home_page):
         "SELECT id FROM campaigns_development WHERE (id::varchar(50))::text = '1'"
     )
 
+    strong_words = StrongWords(F("title"), F("body"), output_field=SearchVectorField())
+    strong = IndexEntry.objects.annotate(words=strong_words).filter(words=SearchQuery("visas"))
+
     assert "base_search_title_body_gin" in entries
     assert "development_id_as_text" in developments
+    assert "base_search_strong_words_gin" in explain(*strong.values("id").query.sql_with_params())
+
+
+# At 100x content a common word matches thousands of entries: on PostgreSQL a sliced search
+# ranks only candidates (base.search._RankingCandidates). Shown here with a tiny candidate cap.
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's ranking of candidates"
+)
+
+
+def ranked_rows(results):
+    """How many rows PostgreSQL ranked (sorted) to answer a sliced search."""
+    sql, params = results.get_queryset().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+        plan = plan if isinstance(plan, list) else json.loads(plan)
+
+    def sorts(node):
+        if node["Node Type"] == "Sort":
+            yield node
+        for child in node.get("Plans", []):
+            yield from sorts(child)
+
+    (sort,) = sorts(plan[0]["Plan"])
+    (ranked,) = (child for child in sort["Plans"] if child["Parent Relationship"] == "Outer")
+    return ranked["Actual Rows"]
+
+
+def visas_in_headlines(count):
+    for number in range(count):
+        make_development(f"Visas refused, {number}", summary="At the border.")
+
+
+def test_the_search_page_costs_the_same_queries_however_many_developments_match(client, home_page):
+    def queries():
+        client.get("/search/", {"q": "visas"})
+        with CaptureQueriesContext(connection) as captured:
+            client.get("/search/", {"q": "visas"})
+        return len(captured)
+
+    visas_in_headlines(SNIPPET_RESULTS)
+    few = queries()
+    visas_in_headlines(4 * SNIPPET_RESULTS)
+
+    assert queries() == few
+
+
+@on_postgresql
+def test_a_sliced_search_ranks_only_the_candidates_unless_it_reaches_past_them(
+    home_page, monkeypatch
+):
+    monkeypatch.setattr(base.search, "CANDIDATES", 3)
+    visas_in_headlines(12)
+    found = Development.objects.live().filter(locale=home_page.locale).search("visas")
+
+    assert ranked_rows(found[:2]) == 3
+    assert ranked_rows(found[:4]) == 12
+
+
+@on_postgresql
+def test_a_headline_match_ranks_first_however_many_summaries_match_before_it(
+    client, home_page, monkeypatch
+):
+    monkeypatch.setattr(base.search, "CANDIDATES", SNIPPET_RESULTS)
+    for number in range(8):
+        make_development(f"Families wait, {number}", summary="Their visas were refused.")
+    make_development("Visas granted at last", summary="The families travel.")
+
+    page = parse(client.get("/search/", {"q": "visas"}))
+
+    headlines = [h.get_text(strip=True) for h in page.select(".timeline-entry h3")]
+    assert len(headlines) == SNIPPET_RESULTS
+    assert headlines[0] == "Visas granted at last"
+
+
+@on_postgresql
+def test_pages_beyond_the_candidates_are_counted_and_paginated_without_repeats(
+    client, home_page, monkeypatch
+):
+    monkeypatch.setattr(base.search, "CANDIDATES", 10)
+    for number in range(12):
+        make_content_page(home_page, f"Camp visit {number}", body=body("Visits to the camp."))
+
+    first = client.get("/search/", {"q": "camp"})
+    second = client.get("/search/", {"q": "camp", "page": 2})
+
+    assert parse(first).select("main h2")[-1].get_text(strip=True) == "12 pages match “camp”"
+    assert len(results(first)) == 10
+    assert len(results(second)) == 2
+    assert not set(results(first)) & set(results(second))
+
+
+def test_titles_and_headlines_have_the_weights_that_outrank_all_others():
+    """base.search.STRONG_WEIGHTS, and base/migrations/0002's index, name the weights
+    modelsearch gives titles and headlines: only while every other field has a weight worth
+    a small share of theirs does a match there rank above any match elsewhere."""
+    boosts = determine_boosts_weights()
+    strong = set(base.search.STRONG_WEIGHTS.strip("{}").upper().split(","))
+
+    assert {weight for boost, weight in boosts if boost > 0} == strong
+    assert {boost for boost, weight in boosts if weight not in strong} == {0}
