@@ -154,6 +154,15 @@ class Mail(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["state", "due_at"], name="mail_due")]
+        constraints = [
+            # One digest per follower per digest hour, however many fan-outs add to it at once
+            # (notices.fan_out makes the missing ones with ignore_conflicts).
+            models.UniqueConstraint(
+                fields=["follower", "due_at"],
+                condition=models.Q(kind="digest"),
+                name="one_digest_per_follower_and_hour",
+            )
+        ]
 
     def __str__(self):
         return f"Mail {self.pk} ({self.kind}, {self.state})"
