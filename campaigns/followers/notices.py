@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from wagtail.models import Page
 from wagtail.signals import page_published, published
 
 from base import site_data
@@ -137,8 +138,15 @@ def fan_out(notice_id, now=None):
                 batch_size=BULK,
                 ignore_conflicts=True,  # the follower's digest for that hour already exists
             )
+            # A subquery, not the list: SQLite takes a few thousand parameters at most.
+            daily_followers = Follower.objects.hearing_of(
+                notice.language, notice.campaign_key
+            ).filter(frequency=Follower.Frequency.DAILY)
             digests = Mail.objects.filter(
-                kind=Mail.Kind.DIGEST, due_at=due, state=Mail.State.PENDING, follower__in=daily
+                kind=Mail.Kind.DIGEST,
+                due_at=due,
+                state=Mail.State.PENDING,
+                follower__in=daily_followers.values("pk"),
             ).values_list("follower_id", "pk")
             lines += [
                 MailNotice(mail_id=mail, notice=notice, follower_id=follower)
@@ -233,8 +241,12 @@ def item(instance):
 
 
 def _still_published(notice):
+    """What the notice is about, while readers may see it: published, and not on a page kept
+    to some readers (a password, a login), which a mail would give to everyone."""
     instance = notice.subject
     if instance is None or not getattr(instance, "live", False):
+        return None
+    if isinstance(instance, Page) and instance.get_view_restrictions().exists():
         return None
     return getattr(instance, "specific", instance)
 

@@ -193,6 +193,8 @@ def send_due_mail():
         else:
             try:
                 for pk in batch:
+                    if _sent_lately(timezone.now()) >= settings.MAIL_PER_MINUTE:
+                        break  # another sender's mails took the rest of the minute
                     mail = _take(pk)
                     if mail is None:
                         continue  # another sender took it, or its follower left
