@@ -17,6 +17,7 @@ from campaigns.followers.notices import fan_out, next_digest_time
 from campaigns.followers.sending import send_due_mail
 from campaigns.models import ContactRequest
 from tests.builders import (
+    development_form_data,
     make_appeal,
     make_appeal_index,
     make_campaign,
@@ -27,6 +28,7 @@ from tests.builders import (
     set_site_settings,
     translate_snippet,
 )
+from tests.html import parse
 from tests.mail_queue import SMTPServer, run_mail_queue
 
 pytestmark = pytest.mark.django_db
@@ -179,6 +181,26 @@ def test_a_republish_tells_nobody_unless_the_editor_ticks_notify_followers(smtp,
     development.save_revision().publish()
     send_due_mail.call()
     assert len(smtp.messages) == 2
+
+
+def test_a_moderator_ticks_notify_followers_in_the_admin_and_finds_it_unticked_after(
+    site, admin_client
+):
+    follow("everything@example.org")
+    development = make_development("Families meet in Baghdad")
+    edit = f"/admin/snippets/campaigns/development/edit/{development.pk}/"
+    assert Notice.objects.count() == 1  # the first publish
+
+    admin_client.post(edit, {**development_form_data(summary="Corrected."), "action-publish": "1"})
+    assert Notice.objects.count() == 1
+    admin_client.post(
+        edit,
+        {**development_form_data(notify_followers="on"), "action-publish": "publish"},
+    )
+
+    assert Notice.objects.count() == 2
+    form = parse(admin_client.get(edit))
+    assert form.select_one("input[name=notify_followers]").get("checked") is None
 
 
 def test_a_publish_with_nobody_to_tell_keeps_no_notice_and_queues_nothing(
