@@ -3,8 +3,11 @@ sender (batches, rate, retries, never twice), against a real SMTP server in the 
 
 import datetime
 import logging
+import sys
+import types
 
 import pytest
+from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -420,6 +423,27 @@ def test_an_update_on_a_page_kept_to_some_readers_is_not_mailed(smtp, site):
     send_due_mail.call()
 
     assert smtp.messages == []
+    assert Mail.objects.get().state == Mail.State.SENT
+
+
+def test_a_confirmation_is_composed_by_the_subscribe_module_and_sent_by_the_queue(
+    smtp, site, monkeypatch
+):
+    def compose_confirmation(mail):
+        return EmailMultiAlternatives("Confirm", "Open the link.", to=[mail.follower.email])
+
+    monkeypatch.setitem(
+        sys.modules,
+        "campaigns.followers.subscribe",
+        types.SimpleNamespace(compose_confirmation=compose_confirmation),
+    )
+    follower = Follower.objects.create(email="new@example.org", language="en")
+    Mail.objects.create(follower=follower, kind=Mail.Kind.CONFIRM)
+
+    send_due_mail.call()
+
+    (message,) = smtp.messages
+    assert header(message, "Subject") == "Confirm"
     assert Mail.objects.get().state == Mail.State.SENT
 
 
