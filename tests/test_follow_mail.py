@@ -134,6 +134,18 @@ def test_a_publish_mails_each_follower_hearing_of_it_once_in_their_language(smtp
     assert len(smtp.messages) == 3
 
 
+def test_an_address_following_the_campaign_and_everything_gets_one_mail_of_a_publish(smtp, site):
+    campaign_following = follow("both@example.org", campaign=site["campaign"])
+    follow("both@example.org")
+
+    make_development(campaign=site["campaign"])
+    send_due_mail.call()
+
+    (message,) = smtp.messages
+    # Its link leaves the campaign, the nearer of the two followings.
+    assert keys.link(campaign_following, "leave") in body(message)
+
+
 def test_an_organisation_wide_development_reaches_only_the_followers_of_everything(smtp, site):
     follow("campaign@example.org", campaign=site["campaign"])
     follow("everything@example.org")

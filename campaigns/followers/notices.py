@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -119,10 +120,15 @@ def fan_out(notice_id, now=None):
         hearing = (
             Follower.objects.hearing_of(notice.language, notice.campaign_key)
             .exclude(pk__in=told)
-            .values_list("pk", "frequency")
+            # The campaign's own following before everything's, for the address that has both.
+            .order_by(F("campaign_key").asc(nulls_last=True), "pk")
+            .values_list("pk", "frequency", "address_hash")
         )
-        each, daily = [], []
-        for pk, frequency in hearing:
+        each, daily, addresses = [], [], set()
+        for pk, frequency, address in hearing:
+            if address in addresses:
+                continue  # one mail for one address, however many of its followings hear of it
+            addresses.add(address)
             (daily if frequency == Follower.Frequency.DAILY else each).append(pk)
         mails = Mail.objects.bulk_create(
             [Mail(follower_id=pk, kind=Mail.Kind.NOTICE, due_at=now) for pk in each],
