@@ -11,14 +11,15 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
-from wagtail.models import PageViewRestriction
+from wagtail.models import Locale, PageViewRestriction
+from wagtail_localize.models import TranslationSource
 
 from campaigns.family_contact.acknowledgement import queue_acknowledgement, send_acknowledgement
 from campaigns.followers import keys, sending
 from campaigns.followers.models import Follower, Mail, MailNotice, Notice
 from campaigns.followers.notices import fan_out, next_digest_time
 from campaigns.followers.sending import send_due_mail
-from campaigns.models import ContactRequest
+from campaigns.models import ContactRequest, Development
 from tests.builders import (
     development_form_data,
     make_appeal,
@@ -196,6 +197,31 @@ def test_a_republish_tells_nobody_unless_the_editor_ticks_notify_followers(smtp,
     development.save_revision().publish()
     send_due_mail.call()
     assert len(smtp.messages) == 2
+
+
+def test_a_translation_synced_after_a_ticked_publish_tells_nobody_again(
+    smtp, site, django_capture_on_commit_callbacks
+):
+    follow("english@example.org")
+    follow("persian@example.org", "fa")
+    development = make_development("Families meet in Baghdad")
+    source, _created = TranslationSource.get_or_create_from_instance(development)
+    persian = Locale.objects.get(language_code="fa")
+    with django_capture_on_commit_callbacks(execute=True):
+        source.create_or_update_translation(persian, publish=True, fallback=True)
+    send_due_mail.call()
+    assert len(smtp.to("persian@example.org")) == 1  # its first publish in Persian
+
+    development.notify_followers = True
+    development.save_revision().publish()
+    source.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        source.create_or_update_translation(persian, publish=True, fallback=True)
+    send_due_mail.call()
+
+    assert len(smtp.to("english@example.org")) == 2
+    assert len(smtp.to("persian@example.org")) == 1
+    assert Development.objects.get(locale=persian).notify_followers is False
 
 
 def test_a_moderator_ticks_notify_followers_in_the_admin_and_finds_it_unticked_after(

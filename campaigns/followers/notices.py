@@ -1,8 +1,8 @@
 """What a publish tells followers, who hears of it, and the mails that say it.
 
 A development, a campaign update or an appeal makes a Notice when it is first published in a
-language (Wagtail gives a first publish the same first and last publication time), or when it
-is published again with "notify followers" ticked; the tick is then cleared on the live row and
+language (no publish of it logged yet), or when it is published again with "notify followers"
+ticked; the tick is then cleared on the live row and
 in the published revision, so that the next edit starts unticked. Any other publish (a
 correction, a translation brought up to date) tells nobody.
 
@@ -12,20 +12,24 @@ digest for the others.
 """
 
 import datetime
+import json
 import logging
 from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from wagtail.log_actions import registry as log_registry
 from wagtail.models import Page
 from wagtail.signals import page_published, published
+from wagtail_localize.models import TranslationSource
 
 from base import site_data
 from base.dates import DAY, display_date, persian_digits
@@ -55,18 +59,38 @@ def campaign_key(instance):
 
 
 def _untick(instance, revision):
+    """Clears the tick wherever the next edit or translation would find it: the live row, the
+    published revision, and wagtail-localize's source, whose synchronised fields a translation
+    takes (else every translation synced after would tell its followers again)."""
     type(instance)._default_manager.filter(pk=instance.pk).update(notify_followers=False)
     instance.notify_followers = False
     if revision is not None and revision.content.get("notify_followers"):
         revision.content["notify_followers"] = False
         revision.save(update_fields=["content"])
+    sources = TranslationSource.objects.filter(
+        object_id=instance.translation_key, locale_id=instance.locale_id
+    )
+    for source in sources:
+        content = json.loads(source.content_json)
+        if content.get("notify_followers"):
+            content["notify_followers"] = False
+            source.content_json = json.dumps(content, cls=DjangoJSONEncoder)
+            source.save(update_fields=["content_json"])
+
+
+def _first_publish(instance):
+    """Whether this is the object's first publish. Wagtail logs a publish after sending its
+    signal, so none is logged yet. (Its first_published_at cannot say: wagtail-localize copies
+    an original snippet's into its translation, which is then never "first".)"""
+    logs = log_registry.get_logs_for_instance(instance)
+    return not logs.filter(action__in=["wagtail.publish", "wagtail.publish.scheduled"]).exists()
 
 
 def published_now(sender, instance, revision=None, **kwargs):
     """Records a notice of a publish followers should hear of, and queues the sender."""
     if instance._meta.label not in TOLD or not settings.FOLLOW_BY_EMAIL or not instance.live:
         return  # a scheduled publish sends the signal too, before it goes live
-    first = instance.first_published_at == instance.last_published_at
+    first = _first_publish(instance)
     ticked = instance.notify_followers
     if ticked:
         _untick(instance, revision)
