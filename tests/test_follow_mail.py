@@ -540,6 +540,23 @@ def test_a_mail_is_given_up_after_the_last_attempt_or_at_a_permanent_refusal(smt
     assert not waiting_senders().exists()
 
 
+def test_a_server_closing_the_connection_leaves_the_rest_of_the_batch_for_later(
+    smtp, site, settings
+):
+    settings.MAIL_RETRY_SECONDS = 60
+    for number in range(3):
+        follow(f"follower{number}@example.org")
+    make_development()
+    smtp.refuse("421 4.3.2 Service shutting down")
+
+    send_due_mail.call()
+
+    # One tried and refused for now; the other two not tried on a closed connection.
+    assert sorted(Mail.objects.values_list("attempts", flat=True)) == [0, 0, 1]
+    assert set(Mail.objects.values_list("state", flat=True)) == {Mail.State.PENDING}
+    assert waiting_senders().get().run_after > timezone.now() + datetime.timedelta(seconds=55)
+
+
 def test_a_mail_server_that_cannot_be_reached_costs_no_attempt(site, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", SMTPServer().port  # nobody there

@@ -66,7 +66,10 @@ def outcome(error):
 
 
 def connection_lost(error):
-    """Whether the connection is gone after error (the rest of the batch must wait)."""
+    """Whether the connection is gone after error (the rest of the batch must wait): lost, or
+    closed by the server with a 421."""
+    if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code == 421:
+        return True
     return isinstance(error, smtplib.SMTPServerDisconnected) or (
         isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
     )
