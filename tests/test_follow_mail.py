@@ -621,6 +621,26 @@ def test_a_mail_left_being_sent_by_a_dead_worker_is_given_up_not_sent_again(smtp
     assert "Gave up 1 mails left being sent by a worker that stopped" in caplog.text
 
 
+def test_mails_and_notices_are_forgotten_a_month_after(smtp, site):
+    follow("everything@example.org")
+    follow("daily@example.org", frequency=Follower.Frequency.DAILY)
+    make_development()
+    send_due_mail.call()
+    long_ago = timezone.now() - datetime.timedelta(days=sending.KEEP_DAYS + 1)
+    Notice.objects.update(created_at=long_ago)
+    Mail.objects.update(created_at=long_ago)
+
+    send_due_mail.call()
+
+    # The digest waits for its hour, and keeps its notice.
+    assert list(Mail.objects.values_list("kind", flat=True)) == [Mail.Kind.DIGEST]
+    assert Notice.objects.count() == 1
+    Mail.objects.update(state=Mail.State.SENT)
+    send_due_mail.call()
+    assert not Mail.objects.exists()
+    assert not Notice.objects.exists()
+
+
 def test_the_logs_hold_no_address_and_no_link(smtp, site, caplog):
     follower = follow("secret.person@example.org")
     make_development()

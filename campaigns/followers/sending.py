@@ -46,6 +46,9 @@ STALE_SECONDS = 5 * 60
 # How long the mail server may take over each step, unless EMAIL_TIMEOUT says otherwise: a
 # hung server must not hold a batch until its mails look abandoned.
 SMTP_TIMEOUT = 30
+# Sent and given-up mails, and the notices they told, are deleted this long after they were
+# made: what was sent to whom is kept no longer than a question about a mail could need it.
+KEEP_DAYS = 30
 
 TEMPORARY, PERMANENT = "temporary", "permanent"
 
@@ -123,6 +126,15 @@ def _give_up_abandoned(now):
     return abandoned
 
 
+def _forget_old(now):
+    """Deletes closed mails older than KEEP_DAYS, and the notices no mail tells any more."""
+    before = now - datetime.timedelta(days=KEEP_DAYS)
+    Mail.objects.filter(
+        state__in=[Mail.State.SENT, Mail.State.FAILED], created_at__lt=before
+    ).delete()
+    Notice.objects.filter(created_at__lt=before, fanned_out_at__isnull=False, mails=None).delete()
+
+
 def _take(pk):
     """The mail, if this sender is the one that moved it from pending to sending."""
     taken = Mail.objects.filter(pk=pk, state=Mail.State.PENDING).update(
@@ -180,6 +192,7 @@ def send_due_mail():
     # Should this worker die, the next sender is already waiting.
     schedule(now + datetime.timedelta(seconds=STALE_SECONDS))
     _give_up_abandoned(now)
+    _forget_old(now)
     for notice in Notice.objects.filter(fanned_out_at__isnull=True).values_list("pk", flat=True):
         notices.fan_out(notice, now)
     room = min(settings.MAIL_BATCH_SIZE, settings.MAIL_PER_MINUTE - _sent_lately(now))
