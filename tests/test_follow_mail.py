@@ -695,6 +695,7 @@ def test_the_family_acknowledgement_is_sent_once_through_the_mail_queue(
     (message,) = smtp.messages
     assert message["To"] == "maryam@example.com"
     assert header(message, "Subject") == "We have received your request"
+    assert header(message, "Auto-Submitted") == "auto-replied"
     request.refresh_from_db()
     assert (request.acknowledgement, request.acknowledgement_attempts) == ("sent", 1)
 

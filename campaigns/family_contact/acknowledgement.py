@@ -47,7 +47,10 @@ def _message(contact_request, language):
             "campaigns/emails/family_contact_acknowledgement.txt",
             {"organisation": site_settings_model().for_site(site)},
         )
-    return EmailMessage(subject, body, None, [contact_request.email])
+    # RFC 3834: an answer made by a machine, which out-of-office replies must not answer.
+    return EmailMessage(
+        subject, body, None, [contact_request.email], headers={"Auto-Submitted": "auto-replied"}
+    )
 
 
 @task(backend="database", queue_name="mail")
