@@ -309,6 +309,8 @@ def compose(mail):
                 "headline": items[0]["headline"],
                 "organisation": organisation,
             }
+        # One line, whatever an import put in a headline: a header cannot hold a line break.
+        subject = " ".join(subject.split())
         context = {
             "items": items,
             "organisation": organisation,
