@@ -393,6 +393,15 @@ def test_the_one_click_unsubscribe_of_a_mail_deletes_the_follower(smtp, site, cl
     assert not Follower.objects.exists()
 
 
+def test_a_headline_with_a_line_break_makes_a_one_line_subject(smtp, site):
+    follow("everything@example.org")
+    make_development("Families meet\nin Baghdad")
+
+    send_due_mail.call()
+
+    assert header(smtp.messages[0], "Subject") == "Families meet in Baghdad (Test Organisation)"
+
+
 def test_the_mails_carry_no_image_no_tracking_and_no_link_through_the_site(smtp, site):
     follow("everything@example.org")
     make_appeal("Write to the Special Rapporteur", campaign=site["campaign"])
