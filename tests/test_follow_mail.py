@@ -5,6 +5,7 @@ import datetime
 import logging
 import sys
 import types
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.mail import EmailMultiAlternatives
@@ -14,6 +15,8 @@ from django_tasks_db.models import DBTaskResult
 from wagtail.models import Locale, PageViewRestriction
 from wagtail_localize.models import TranslationSource
 
+from advocacy.gunicorn_logging import redact
+from advocacy.settings.base import BASE_DIR
 from campaigns.family_contact.acknowledgement import queue_acknowledgement, send_acknowledgement
 from campaigns.followers import keys, sending
 from campaigns.followers.models import Follower, Mail, MailNotice, Notice
@@ -666,6 +669,19 @@ def test_the_logs_hold_no_address_and_no_link(smtp, site, caplog):
     assert "SMTPDataError" in logged
     assert "secret.person" not in logged
     assert keys.link_token(follower, "leave") not in logged
+
+
+def test_the_access_logs_keep_no_follower_link(site):
+    follower = follow("everything@example.org")
+
+    for purpose in ("confirm", "leave"):
+        path = urlsplit(keys.link(follower, purpose)).path
+        logged = redact(path)
+        assert logged == f"/follow/{purpose}/…/…/"
+        assert keys.link_token(follower, purpose) not in logged
+        assert str(follower.public_id) not in logged
+    deploy_md = (BASE_DIR / "docs" / "deploy.md").read_text()
+    assert '"~^(?<kept>.*/follow/(?:confirm|leave)/)" "${kept}…";' in deploy_md
 
 
 def test_no_address_is_stored_in_plain_text(smtp, site):
