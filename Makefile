@@ -68,12 +68,18 @@ WITH_KEY = if [ -z "$$FAMILY_CONTACT_KEYS" ] && ! grep -qs '^FAMILY_CONTACT_KEYS
 # DEBUG on unless the environment or .env names a SECRET_KEY (then it is a configured site).
 QUICK_START = $(WITH_KEY) if [ -z "$$SECRET_KEY" ] && ! grep -qs '^SECRET_KEY=' .env; then \
 	export DEBUG="$${DEBUG:-true}"; fi;
+# Beside the server, the worker of the background queues (docs/deploy.md): the mirror's rebuild,
+# the warm after a publish, and the mail (followers' mail, acknowledgements), which nothing
+# else sends. It stops with the server (Ctrl-C).
+WORKER_QUEUES := --backend=database --queue-name=mirror,warm,mail
 run: export DEBUG := true
 run: install messages $(DEV_KEY)
 	$(WITH_KEY) $(BIN)/python manage.py migrate --no-input
 	$(WITH_KEY) $(BIN)/python manage.py load_demo_content --if-empty
 	$(WITH_KEY) $(BIN)/python manage.py ensure_admin
-	$(WITH_KEY) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(WITH_KEY) $(BIN)/python manage.py db_worker $(WORKER_QUEUES) --no-reload & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production: the environment (or .env) gives SECRET_KEY, DATABASE_URL and the rest. Static files
 # are collected with hashed, compressed names that whitenoise serves with immutable caching.

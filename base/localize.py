@@ -83,6 +83,11 @@ def localize_existing(default_locale=None):
     made = 0
     for queryset in translatable_querysets():
         translations = queryset.exclude(locale=default_locale).order_by("pk")
+        if not translations.values("pk").exists():
+            # Nothing to do, and nothing read: on a new database the migration that calls this
+            # runs before later ones add columns the models already have, which a query of
+            # whole rows would name.
+            continue
         if queryset.model is Page:
             translations = translations.order_by("path").specific()
         for translated in translations:

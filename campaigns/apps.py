@@ -11,6 +11,7 @@ class CampaignsConfig(AppConfig):
             FAMILY_CONTACT_KEYS,
             family_contact_keys_read_stored_requests,
         )
+        from .followers import notices  # noqa: F401 - tells followers of publishes (signals)
 
         checks.register(
             family_contact_keys_read_stored_requests, checks.Tags.security, FAMILY_CONTACT_KEYS

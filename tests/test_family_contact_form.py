@@ -13,10 +13,11 @@ from django.core.cache import cache
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.http import HttpResponse
-from django.test import Client, RequestFactory
+from django.test import Client, RequestFactory, TestCase
 from wagtail.models import Locale
 
 from base import form_guard
+from campaigns.family_contact import acknowledgement
 from campaigns.family_contact import form as contact_form
 from campaigns.family_contact import views as contact_views
 from campaigns.models import ContactRequest, FamilyContactPage
@@ -29,6 +30,7 @@ from tests.builders import (
     translate,
 )
 from tests.html import parse
+from tests.mail_queue import run_mail_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -328,7 +330,7 @@ def test_requests_sent_at_the_same_moment_from_one_address_store_exactly_the_lim
 
     monkeypatch.setattr(contact_form.RequestForm, "clean", clean_together)
     monkeypatch.setattr(contact_form.RequestForm, "save", save)
-    monkeypatch.setattr(contact_views, "send_acknowledgement", lambda *args: None)
+    monkeypatch.setattr(contact_views, "queue_acknowledgement", lambda *args: None)
     monkeypatch.setattr(contact_views, "_sent_redirect", lambda *args: HttpResponse(status=303))
     monkeypatch.setattr(
         contact_views,
@@ -474,10 +476,20 @@ def test_the_thank_you_page_echoes_none_of_the_answers(client, form_page):
     assert "no-store" in response["Cache-Control"]
 
 
+def send_and_acknowledge(client, page_url, **overrides):
+    """A request sent, then the mail queue's worker run: the acknowledgement leaves off the
+    request (campaigns/family_contact/acknowledgement.py)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = send(client, page_url, **overrides)
+    assert mail.outbox == []
+    run_mail_queue()
+    return response
+
+
 def test_an_acknowledgement_goes_only_to_those_who_agreed_to_contact_and_gave_an_address(
     client, form_page
 ):
-    send(client, URL)
+    send_and_acknowledge(client, URL)
 
     (message,) = mail.outbox
     assert message.to == ["maryam@example.com"]
@@ -486,16 +498,18 @@ def test_an_acknowledgement_goes_only_to_those_who_agreed_to_contact_and_gave_an
     assert message.subject == "درخواست شما به دست ما رسید"
     for answer in ("Maryam", "Tahmasebi", "Reza", "Baghdad", "Germany", "sister", "Ashraf"):
         assert answer not in message.subject + message.body
+    assert ContactRequest.objects.get().acknowledgement == "sent"
 
 
 def test_no_acknowledgement_without_an_address(client, form_page):
-    send(client, URL, email="", phone="+44 20 7946 0123")
+    send_and_acknowledge(client, URL, email="", phone="+44 20 7946 0123")
 
     assert mail.outbox == []
+    assert ContactRequest.objects.get().acknowledgement == ""
 
 
 def test_the_acknowledgement_is_in_english_when_asked_for(client, form_page):
-    send(client, URL, preferred_language="en")
+    send_and_acknowledge(client, URL, preferred_language="en")
 
     assert mail.outbox[0].subject == "We have received your request"
     assert "reply to this e-mail and we will delete it" in mail.outbox[0].body
@@ -517,7 +531,7 @@ def test_a_mail_failure_is_logged_with_the_request_number_and_nothing_it_holds(
     settings.EMAIL_BACKEND = f"{__name__}.RefusingMailBackend"
 
     with caplog.at_level(logging.DEBUG):
-        response = send(client, URL)
+        response = send_and_acknowledge(client, URL)
 
     request = ContactRequest.objects.get()
     assert response.status_code == 303
@@ -527,18 +541,21 @@ def test_a_mail_failure_is_logged_with_the_request_number_and_nothing_it_holds(
     for answer in ANSWERS.values():
         if len(answer) > 3:
             assert answer not in caplog.text
+    # Refused for good (550): not tried again.
+    assert request.acknowledgement == "failed"
 
 
 def test_a_mail_failure_loses_no_request(client, form_page, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("mail server down")
 
-    monkeypatch.setattr(contact_views, "send_mail", broken)
+    monkeypatch.setattr(acknowledgement, "open_connection", broken)
 
-    response = send(client, URL)
+    response = send_and_acknowledge(client, URL)
 
     assert response.status_code == 303
     assert ContactRequest.objects.count() == 1
+    assert ContactRequest.objects.get().acknowledgement == "pending"  # to be tried again
 
 
 # Caching, cookies, CSRF, the switch

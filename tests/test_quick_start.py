@@ -10,6 +10,7 @@ import threading
 from contextlib import closing
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.db.backends.sqlite3.base import DatabaseWrapper
 
@@ -172,3 +173,19 @@ def test_two_make_serve_on_one_machine_do_not_share_gunicorns_control_socket():
 
     gunicorn = commands.replace("\\\n", " ").split("gunicorn advocacy.wsgi", 1)[1].splitlines()[0]
     assert "--no-control-socket" in gunicorn
+
+
+def test_make_run_starts_a_worker_of_every_background_queue_and_stops_it_with_the_server():
+    """Without it, nothing would send the mail `make run`'s site queues (confirmations,
+    followers' mail, acknowledgements)."""
+    if not MAKE:
+        pytest.skip("make is not installed")
+    commands = subprocess.run(
+        [MAKE, "-n", "run"], cwd=BASE_DIR, capture_output=True, text=True, check=True
+    ).stdout.replace("\\\n", " ")
+
+    queues = ",".join(settings.TASKS["database"]["QUEUES"])
+    (line,) = [line for line in commands.splitlines() if "runserver" in line]
+    worker, server = line.split(" & ", 1)
+    assert worker.endswith(f"db_worker --backend=database --queue-name={queues} --no-reload")
+    assert "trap 'kill $worker 2>/dev/null' EXIT INT TERM;" in server

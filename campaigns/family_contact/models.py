@@ -162,6 +162,20 @@ class ContactRequest(models.Model):
     notes = EncryptedTextField(_("caseworker notes"), blank=True)
     closed_at = models.DateTimeField(_("Closed"), null=True, blank=True, editable=False)
 
+    # The acknowledgement (acknowledgement.py), sent by the mail queue at most once: the task
+    # moves it to "sending" in its own committed update before it talks to the mail server.
+    class Acknowledgement(models.TextChoices):
+        NONE = "", _("Not asked for")
+        PENDING = "pending", _("Waiting")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Given up")
+
+    acknowledgement = models.CharField(
+        max_length=10, choices=Acknowledgement.choices, blank=True, default="", editable=False
+    )
+    acknowledgement_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+
     objects = ContactRequestQuerySet.as_manager()
 
     class Meta:

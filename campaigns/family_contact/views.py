@@ -1,17 +1,12 @@
 """The family contact form's two views: the form (GET and POST) and the thank-you page."""
 
-import logging
-
 from django.conf import settings
-from django.core.mail import send_mail
 from django.http import Http404, HttpResponseRedirect
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.cache import patch_cache_control
-from django.utils.translation import gettext_lazy as _
 
 from base.site_data import site_settings_model
 
+from .acknowledgement import queue_acknowledgement
 from .form import (
     RequestForm,
     local_digits,
@@ -21,8 +16,6 @@ from .form import (
     take_slot,
     take_token,
 )
-
-logger = logging.getLogger(__name__)
 
 
 def _private(response, index=True):
@@ -83,7 +76,8 @@ def form_view(page, request):
         form.refuse_used_token()
         return _render(page, request, form, status=400)
     contact_request = form.save(language=page.locale.language_code)
-    send_acknowledgement(contact_request, page)
+    # Sent by the mail queue's worker, off this request (acknowledgement.py).
+    queue_acknowledgement(contact_request, page.locale.language_code)
     return _sent_redirect(page, request)
 
 
@@ -103,32 +97,3 @@ def sent_view(page, request):
         raise Http404("Family contact requests are turned off")
     response = page.render(request, template="campaigns/family_contact_sent.html")
     return _private(response, index=False)
-
-
-# The acknowledgement
-
-
-def send_acknowledgement(contact_request, page):
-    """A short e-mail saying the request arrived, if the requester agreed to be contacted and
-    gave an address. It repeats none of their answers; a failure loses nothing."""
-    if not (contact_request.consent_contact and contact_request.email):
-        return
-    language = contact_request.preferred_language
-    if language not in ("en", "fa"):
-        language = page.locale.language_code
-    try:
-        with translation.override(language):
-            subject = str(_("We have received your request"))
-            body = render_to_string(
-                "campaigns/emails/family_contact_acknowledgement.txt",
-                {"organisation": site_settings_model().for_site(page.get_site())},
-            )
-        send_mail(subject, body, None, [contact_request.email])
-    except Exception as error:  # noqa: BLE001 - the request is stored; the mail is a courtesy
-        # The number and the error's type only, never the error itself nor a traceback: SMTP
-        # errors carry the address, and the mail's own errors could carry what it says.
-        logger.error(  # noqa: TRY400
-            "Could not send the acknowledgement of family contact request %s (%s)",
-            contact_request.pk,
-            type(error).__name__,
-        )

@@ -157,7 +157,20 @@ class Mail(models.Model):
     notices = models.ManyToManyField(Notice, through="MailNotice", related_name="mails")
 
     class Meta:
-        indexes = [models.Index(fields=["state", "due_at"], name="mail_due")]
+        indexes = [
+            models.Index(fields=["state", "due_at"], name="mail_due"),
+            # The rate per minute counts the mails sent lately (sending.py).
+            models.Index(fields=["sent_at"], name="mail_sent_at"),
+        ]
+        constraints = [
+            # One digest per follower per digest hour, however many fan-outs add to it at once
+            # (notices.fan_out makes the missing ones with ignore_conflicts).
+            models.UniqueConstraint(
+                fields=["follower", "due_at"],
+                condition=models.Q(kind="digest"),
+                name="one_digest_per_follower_and_hour",
+            )
+        ]
 
     def __str__(self):
         return f"Mail {self.pk} ({self.kind}, {self.state})"

@@ -39,6 +39,7 @@ from .bases import (
     PublishingQuerySet,
     SectionPage,
     campaign_addresses,
+    notify_followers_field,
 )
 
 
@@ -235,6 +236,7 @@ class Appeal(Publishable):
         validators=[WEB_ADDRESS],
         help_text=_("Optional: the address of the target's own web form for messages."),
     )
+    notify_followers = notify_followers_field()
 
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="appeal")
     workflow_states = GenericRelation(
@@ -278,6 +280,7 @@ class Appeal(Publishable):
         ),
         FieldRowPanel([FieldPanel("opens_on"), FieldPanel("closes_on")], heading=_("Dates")),
         FieldPanel("outcome"),
+        FieldPanel("notify_followers"),
         PublishingPanel(),
     ]
     search_fields = [

@@ -52,6 +52,20 @@ def publication_time():
     return Coalesce("first_published_at", "last_published_at", Value(start_of_time))
 
 
+def notify_followers_field():
+    """The tick that tells followers of a publish that is not the first (campaigns/followers/
+    notices.py); a first publish tells them without it."""
+    return models.BooleanField(
+        _("notify followers"),
+        default=False,
+        help_text=_(
+            "Followers hear of the first publish by e-mail anyway. Tick this to tell them of "
+            "this publish too (news they should know of); leave it for corrections and "
+            "translation updates. It unticks itself once the mail is on its way."
+        ),
+    )
+
+
 def truncate_to_precision(date, precision):
     """The day a date sorts by: the first of its month, or of its year."""
     if precision == Precision.MONTH:

@@ -25,6 +25,7 @@ from .bases import (
     SectionPage,
     TimelineFeedsMixin,
     campaign_addresses,
+    notify_followers_field,
     paginated_timeline,
     publication_time,
     truncate_to_precision,
@@ -133,6 +134,7 @@ class Development(Publishable):
     link_url = models.URLField(
         blank=True, validators=[WEB_ADDRESS], help_text=_("Or an address on another site.")
     )
+    notify_followers = notify_followers_field()
 
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="development")
     workflow_states = GenericRelation(
@@ -157,6 +159,7 @@ class Development(Publishable):
             [FieldPanel("link_page"), FieldPanel("link_document"), FieldPanel("link_url")],
             heading=_("Read more (at most one)"),
         ),
+        FieldPanel("notify_followers"),
         PublishingPanel(),
     ]
     search_fields = [

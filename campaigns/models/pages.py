@@ -26,6 +26,7 @@ from .appeals import Appeal
 from .bases import (
     Precision,
     TimelineFeedsMixin,
+    notify_followers_field,
     paginated_timeline,
     year_filter,
     year_options,
@@ -213,12 +214,14 @@ class CampaignUpdatePage(SectionedBodyMixin, SitePage):
         help_text=_("A sentence or two shown on the timeline, in feeds and when shared."),
     )
     body = StreamField(BodyStreamBlock(), blank=True)
+    notify_followers = notify_followers_field()
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("date"),
         FieldPanel("summary"),
         FieldPanel("body"),
+        FieldPanel("notify_followers"),
     ]
     search_fields = [
         *Page.search_fields,
