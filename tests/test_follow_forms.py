@@ -215,7 +215,7 @@ def test_a_follower_of_a_campaign_and_of_everything_are_two_followings(client, s
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL's")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_same_address_sent_at_the_same_moment_makes_one_follower(monkeypatch):
     together = threading.Barrier(2, timeout=30)
     look = subscribe._existing
