@@ -3,6 +3,7 @@ sender (batches, rate, retries, never twice), against a real SMTP server in the 
 
 import datetime
 import logging
+import re
 import sys
 import types
 from urllib.parse import urlsplit
@@ -474,6 +475,43 @@ def test_an_update_on_a_page_kept_to_some_readers_is_not_mailed(smtp, site):
 
     assert smtp.messages == []
     assert Mail.objects.get().state == Mail.State.SENT
+
+
+def test_a_supporter_follows_confirms_hears_of_a_publish_and_leaves_in_one_click(
+    smtp, site, client
+):
+    """The whole path, through the public views and a real SMTP server: the form, the
+    confirmation mail and its link, the mail of a publish, its one-click unsubscribe."""
+    campaign = site["campaign"]
+    response = client.post(
+        "/follow/",
+        {
+            "email": "supporter@example.org",
+            "follow": str(campaign.translation_key),
+            "language": "en",
+            "frequency": "each",
+        },
+    )
+    assert response.status_code == 303
+    make_development("Before the confirmation", campaign=campaign)
+    send_due_mail.call()
+    (confirmation,) = smtp.to("supporter@example.org")
+    confirm = re.search(r"https?://\S+/follow/confirm/\S+/", body(confirmation)).group(0)
+    assert client.post(urlsplit(confirm).path).status_code == 200
+
+    make_development("Families meet in Baghdad", campaign=campaign)
+    make_development("Another campaign's news", campaign=site["other"])
+    send_due_mail.call()
+
+    confirmation, news = smtp.to("supporter@example.org")
+    assert "Families meet in Baghdad" in header(news, "Subject")
+    assert "Another campaign" not in body(news) and "Before the confirmation" not in body(news)
+    leave = urlsplit(header(news, "List-Unsubscribe").strip("<>")).path
+    assert client.post(leave, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert not Follower.objects.exists()
+    make_development("After leaving", campaign=campaign)
+    send_due_mail.call()
+    assert len(smtp.to("supporter@example.org")) == 2
 
 
 def test_a_confirmation_is_composed_by_the_subscribe_module_and_sent_by_the_queue(
