@@ -6,6 +6,7 @@ headers and bytes, but for the values that change with every request even in one
 
 import difflib
 import re
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 
@@ -229,6 +230,11 @@ def non_page_paths():
         "sitemap": ["/sitemap.xml"],
         "sitemap_section": ["/sitemap-pages.xml", "/sitemap-pages.xml?p=1"],
         "robots_txt": ["/robots.txt"],
+        "follow": ["/follow/", "/follow/?follow=all"],
+        "follow_sent": ["/follow/sent/"],
+        # A follower's links with a token no follower has: the page that says so.
+        "follow_confirm": [f"/follow/confirm/{uuid.UUID(int=1)}/{'0' * 32}/"],
+        "follow_leave": [f"/follow/leave/{uuid.UUID(int=1)}/{'0' * 32}/"],
         "wagtailcore_login": ["/_util/login/?next=/fa/members/"],
         "wagtailcore_authenticate_with_password": [
             f"/_util/authenticate_with_password/{restriction.pk}/{restriction.page_id}/"
