@@ -103,6 +103,22 @@ def test_the_timeline_filtered_by_a_campaign_offers_to_follow_it(client, site):
     assert chosen["value"] == str(site.translation_key)
 
 
+def test_past_a_few_campaigns_only_the_chosen_one_is_offered_and_any_is_accepted(
+    client, site, monkeypatch
+):
+    monkeypatch.setattr(subscribe, "OFFERED_CAMPAIGNS", 1)
+    other = make_campaign(site.get_parent(), "Prisoners")
+
+    def offered(path):
+        page = parse(client.get(path))
+        return [option["value"] for option in page.select("select[name=follow] option")]
+
+    assert offered("/timeline/") == ["all"]
+    assert offered("/timeline/?campaign=family-contact") == ["all", str(site.translation_key)]
+    assert follow(client, follow=str(other.translation_key)).status_code == 303
+    assert the_follower().campaign_key == other.translation_key
+
+
 def test_the_follow_page_shows_the_form_with_no_cookie_and_not_for_any_cache(client, site):
     response = client.get(f"/follow/?campaign={site.translation_key}")
 
