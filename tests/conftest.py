@@ -152,21 +152,6 @@ def pytest_sessionfinish(session):
                 cursor.execute(f'DROP DATABASE IF EXISTS "{marker.read_text()}"')
 
 
-# The slowest file first. pytest-xdist hands files to workers in the order they were collected,
-# and CI's PostgreSQL suite ended 160 s after the SQLite one run beside it: most likely on this
-# file, the longest of that suite by far (a stack of its own set up in 80 s, then tests that
-# wait out timeouts), begun a good way into the run. Everything else keeps its order.
-SLOWEST_FIRST = ["tests/test_deployment.py"]
-
-
-def pytest_collection_modifyitems(config, items):
-    def rank(item):
-        path = item.nodeid.split("::")[0]
-        return SLOWEST_FIRST.index(path) if path in SLOWEST_FIRST else len(SLOWEST_FIRST)
-
-    items.sort(key=rank)
-
-
 def _transactional(item):
     marker = item.get_closest_marker("django_db")
     fixtures = getattr(item, "fixturenames", ())
