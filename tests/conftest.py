@@ -295,3 +295,19 @@ def home_page(db):
 @pytest.fixture
 def site_settings(home_page):
     return set_site_settings(organisation_name="Test Organisation")
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server in the test process (tests/mail_queue.py) that the site sends to, as
+    EMAIL_URL=smtp://… makes it."""
+    from tests.mail_queue import SMTPServer
+
+    server = SMTPServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield server
+    server.stop()

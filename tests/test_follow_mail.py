@@ -43,19 +43,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def smtp(settings):
-    """A real SMTP server the site sends to, as EMAIL_URL=smtp://… makes it."""
-    server = SMTPServer()
-    server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def site(home_page):
     set_site_settings(organisation_name="Test Organisation")
     index = make_campaign_index(home_page)

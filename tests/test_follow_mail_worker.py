@@ -30,7 +30,6 @@ from tests.builders import (
     set_site_settings,
 )
 from tests.deployment import end_process, poll
-from tests.mail_queue import SMTPServer
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -41,18 +40,6 @@ pytestmark = [
 
 FOLLOWERS = 10
 HELD = 4
-
-
-@pytest.fixture
-def smtp(settings):
-    server = SMTPServer()
-    server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield server
-    server.stop()
 
 
 @pytest.fixture
