@@ -60,18 +60,26 @@ class CaseworkerPermissionPolicy(ModelPermissionPolicy):
         return super().users_with_any_permission(actions).filter(groups__name=CASEWORKERS)
 
 
-def register_view(view):
-    """The register does not exist (404) while FAMILY_CONTACT_REQUESTS is off, and refuses
-    signed-in non-caseworkers with a plain 403 rather than Wagtail's redirect to the dashboard,
-    so that every refusal shows as one in the server's logs."""
+def admin_view_while(setting):
+    """A decorator for admin views that exist only while the boolean setting is on (404 when
+    off), and that refuse signed-in users who may not see them with a plain 403 rather than
+    Wagtail's redirect to the dashboard, so that every refusal shows as one in the server's
+    logs. The caseworkers' register uses it, and the followers' pages (followers/admin.py)."""
 
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not settings.FAMILY_CONTACT_REQUESTS:
-            raise Http404
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as refusal:
-            return permission_denied(request, refusal)
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not getattr(settings, setting):
+                raise Http404
+            try:
+                return view(request, *args, **kwargs)
+            except PermissionDenied as refusal:
+                return permission_denied(request, refusal)
 
-    return wrapper
+        return wrapper
+
+    return decorator
+
+
+# The register does not exist while FAMILY_CONTACT_REQUESTS is off.
+register_view = admin_view_while("FAMILY_CONTACT_REQUESTS")

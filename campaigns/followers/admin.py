@@ -9,7 +9,6 @@ and how many addresses it held, never an address.
 """
 
 import csv
-import functools
 import logging
 import uuid
 
@@ -19,17 +18,17 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import get_language, get_supported_language_variant, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.views.defaults import permission_denied
 from django.views.generic import TemplateView
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import LogFormatter, log
 
+from ..family_contact.access import admin_view_while
 from ..family_contact.encryption import Unreadable
 from ..family_contact.register import UNREADABLE_CELL, neutralise_formula
 from ..models.pages import CampaignPage
@@ -119,21 +118,8 @@ def follower_counts():
     return rows, total
 
 
-def followers_view(view):
-    """Neither page exists (404) while FOLLOW_BY_EMAIL is off; a signed-in user who may not
-    see one gets a plain 403 rather than Wagtail's redirect to the dashboard, so that every
-    refusal shows as one in the server's logs (as the caseworkers' register does)."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not settings.FOLLOW_BY_EMAIL:
-            raise Http404
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as refusal:
-            return permission_denied(request, refusal)
-
-    return wrapper
+# Neither page exists while FOLLOW_BY_EMAIL is off.
+followers_view = admin_view_while("FOLLOW_BY_EMAIL")
 
 
 class FollowerCountsView(WagtailAdminTemplateMixin, TemplateView):
