@@ -7,6 +7,7 @@ from urllib.parse import quote, urlencode
 from django import forms
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Case, F, OuterRef, Q, Subquery, Sum, Value, When
@@ -42,6 +43,10 @@ from .bases import (
     notify_followers_field,
 )
 
+# Appeal cards per page of the appeals page: the 100x archive's appeals on one page weighed
+# 251 KB.
+APPEALS_PER_PAGE = 20
+
 
 class AppealIndexPage(RoutablePageMixin, SectionPage):
     """/appeals/: the organisation's appeals, open ones first; each appeal's page is below it."""
@@ -49,16 +54,13 @@ class AppealIndexPage(RoutablePageMixin, SectionPage):
     class Meta:
         verbose_name = _("appeal index page")
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["appeals"] = (
-            Appeal.objects.live().filter(locale=self.locale).open_first().select_related("campaign")
-        )
-        return context
-
     @path("")
     def index_route(self, request):
-        return self.render(request)
+        appeals = (
+            Appeal.objects.live().filter(locale=self.locale).open_first().select_related("campaign")
+        )
+        page = Paginator(appeals, APPEALS_PER_PAGE).get_page(request.GET.get("page"))
+        return self.render(request, context_overrides={"appeals": page, "page_obj": page})
 
     @re_path(r"^(?P<slug>[-\w]+)/$", name="appeal")
     def appeal_route(self, request, slug):
@@ -86,7 +88,7 @@ class AppealQuerySet(PublishingQuerySet):
     def open_first(self, today=None):
         is_open = self._is_open(today)
         return self.annotate(closed=Case(When(is_open, then=Value(0)), default=Value(1))).order_by(
-            "closed", F("closes_on").desc(nulls_first=True), "-opens_on", "title"
+            "closed", F("closes_on").desc(nulls_first=True), "-opens_on", "title", "pk"
         )
 
     def with_action_counts(self, today=None):

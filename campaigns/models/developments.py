@@ -4,13 +4,14 @@ from django import forms
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Max
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, PublishingPanel
 from wagtail.contrib.routable_page.models import path
+from wagtail.models import Page
 from wagtail.search import index
 
 from base import site_data
@@ -32,9 +33,14 @@ from .bases import (
     year_filter,
     year_options,
 )
-from .pages import CampaignPage
+from .pages import CampaignIndexPage, CampaignPage
 
 ADDED_FIRST = "added"
+# The timeline's campaign filter lists every campaign while there are at most this many; past
+# it, the campaigns with the newest developments (and the one chosen), with a link to the
+# campaign index, where each campaign's page has its own timeline. The 100x archive's 2,000
+# options weighed 130 KB on every timeline page and took most of its render.
+FILTER_CAMPAIGNS = 30
 
 
 class TimelinePage(TimelineFeedsMixin, SectionPage):
@@ -77,15 +83,47 @@ class TimelinePage(TimelineFeedsMixin, SectionPage):
         added_first = order == ADDED_FIRST
         listed = timeline.in_year(year)
         context = self.get_context(request)
+        offered = self.filter_campaigns(campaigns, campaign)
         context.update(
             paginated_timeline(request, listed.by_publication() if added_first else listed),
-            campaigns=campaigns,
+            campaigns=offered,
+            all_campaigns=(
+                site_data.section(CampaignIndexPage, self.locale_id)
+                if len(offered) < len(campaigns)
+                else None
+            ),
             campaign=campaign,
             year=year,
             years=year_options(timeline, year),
             added_first=added_first,
         )
         return TemplateResponse(request, self.get_template(request), context)
+
+    def filter_campaigns(self, campaigns, chosen):
+        """The campaigns the filter offers, of the listed ones (by title): all of them, or past
+        FILTER_CAMPAIGNS those with the newest developments in this language and the one
+        chosen."""
+        if len(campaigns) <= FILTER_CAMPAIGNS:
+            return campaigns
+        recent = site_data.kept(("timeline-filter", self.locale_id), self._recent_campaigns)
+        return [
+            item
+            for item in campaigns
+            if item["translation_key"] in recent or (chosen and item["pk"] == chosen.pk)
+        ]
+
+    def _recent_campaigns(self):
+        """The translation keys of the campaigns with the newest developments in this language:
+        by campaign id, then their keys (a development may name another language's copy)."""
+        rows = (
+            Development.objects.live()
+            .filter(locale_id=self.locale_id, campaign__isnull=False)
+            .values("campaign_id")
+            .annotate(newest=Max("date"))
+            .order_by("-newest", "campaign_id")[:FILTER_CAMPAIGNS]
+        )
+        ids = [row["campaign_id"] for row in rows]
+        return set(Page.objects.filter(pk__in=ids).values_list("translation_key", flat=True))
 
 
 class Development(Publishable):

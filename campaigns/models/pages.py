@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Case, When
 from django.template.response import TemplateResponse
@@ -33,6 +34,9 @@ from .bases import (
 )
 
 LATEST_ON_CAMPAIGN = 5
+# Campaign cards per page of the campaign index: the 100x archive's 2,000 campaigns on one page
+# weighed 824 KB.
+CAMPAIGNS_PER_PAGE = 30
 
 
 class CampaignIndexPage(SitePage):
@@ -55,8 +59,18 @@ class CampaignIndexPage(SitePage):
     class Meta:
         verbose_name = _("campaign index page")
 
+    # The timeline's campaign filter links to it (base/site_data.py keeps one per language).
+    site_section = True
+
     def get_summary(self):
         return self.intro
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["page_obj"] = Paginator(self.campaigns(), CAMPAIGNS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        return context
 
     def campaigns(self):
         return (
@@ -66,6 +80,7 @@ class CampaignIndexPage(SitePage):
             .order_by(
                 Case(When(status=CampaignPage.Status.ACTIVE, then=0), default=1),
                 "-first_published_at",
+                "pk",  # the same order on every page of the index
             )
         )
 
