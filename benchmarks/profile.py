@@ -7,7 +7,9 @@ milliseconds of SQL within them. Then it renders one page type (home unless name
 cProfile and prints the 15 functions with the most cumulative time.
 
 The database, profile_bench, is built once as `make bench` builds its own (the demo content
-and the large data set of benchmarks/dataset.py); --rebuild builds it afresh.
+and the large data set of benchmarks/dataset.py); --rebuild builds it afresh. With --archive,
+profile_archive holds the demo and the 100× archive (10,000 pages, 100,000 developments)
+instead, as `make bench`'s second size does.
 """
 
 import argparse
@@ -22,9 +24,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.bench import POSTGRES, PYTHON, ROOT, add_large_data_set, environment, run
+from benchmarks.bench import (
+    POSTGRES,
+    PYTHON,
+    ROOT,
+    add_archive,
+    add_large_data_set,
+    environment,
+    run,
+)
 
-DATABASE = "profile_bench"
+DATABASES = {False: ("profile_bench", add_large_data_set), True: ("profile_archive", add_archive)}
 REDIS = "redis://127.0.0.1:6379/11"
 # A function with this share of all the time is the request itself, not a place it goes.
 WHOLE_REQUEST = 0.9
@@ -53,35 +63,36 @@ PAGES = {
 }
 
 
-def database_exists():
+def database_exists(database):
     import psycopg
 
     with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
-        found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE])
+        found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
         return found.fetchone() is not None
 
 
-def build_database(env):
+def build_database(env, database, add_content):
     import psycopg
 
     with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
-        connection.execute(f"CREATE DATABASE {DATABASE}")
+        connection.execute(f"DROP DATABASE IF EXISTS {database}")
+        connection.execute(f"CREATE DATABASE {database}")
     run(PYTHON, "manage.py", "migrate", "--no-input", "-v0", env=env)
     run(PYTHON, "manage.py", "load_demo_content", env=env, stdout=subprocess.DEVNULL)
-    add_large_data_set(env)
+    add_content(env)
 
 
-def settle(scratch, rebuild):
+def settle(scratch, rebuild, archive):
     """The production environment of make bench, on this script's database and Redis."""
+    database, add_content = DATABASES[archive]
     env = {
         **environment(scratch),
-        "DATABASE_URL": f"{POSTGRES}/{DATABASE}",
+        "DATABASE_URL": f"{POSTGRES}/{database}",
         "CACHE_URL": REDIS,
         "PAGE_CACHE_SECONDS": "0",
     }
-    if rebuild or not database_exists():
-        build_database(env)
+    if rebuild or not database_exists(database):
+        build_database(env, database, add_content)
     run(PYTHON, "manage.py", "collectstatic", "--no-input", "-v0", env=env)
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "advocacy.settings.base"
@@ -181,9 +192,10 @@ def main():
     parser.add_argument("page", nargs="?", default="home", choices=PAGES)
     parser.add_argument("--renders", type=int, default=50)
     parser.add_argument("--rebuild", action="store_true", help="build the database afresh")
+    parser.add_argument("--archive", action="store_true", help="with the 100× archive")
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        settle(Path(scratch), arguments.rebuild)
+        settle(Path(scratch), arguments.rebuild, arguments.archive)
         from django.core.wsgi import get_wsgi_application
 
         application = get_wsgi_application()
