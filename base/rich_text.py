@@ -12,7 +12,6 @@ in base/wagtail_hooks.py.
 import re
 
 from django.apps import apps
-from django.db.models import Q
 from django.utils.html import format_html
 from wagtail.admin.rich_text.converters import contentstate, html_to_contentstate
 from wagtail.admin.rich_text.converters.contentstate_models import Entity
@@ -78,14 +77,14 @@ class CheckedPageLinkHandler(CheckedIdMixin, PageLinkHandler):
         # translations come in one query here.
         ids = [entity_id(attrs.get("id")) for attrs in attrs_list]
         locale = active_locale()
+        # The linked pages and every translation of them, along the index on translation keys
+        # (base.translations.in_language says why not "linked OR translated").
         linked = Page.objects.filter(pk__in=ids)
-        found = Page.objects.filter(
-            Q(pk__in=ids)
-            | Q(translation_key__in=linked.values("translation_key"), locale=locale, live=True)
-        )
+        found = Page.objects.filter(translation_key__in=linked.values("translation_key"))
         by_id, translations = {}, {}
         for page in found:
-            by_id[page.pk] = page
+            if page.pk in ids:
+                by_id[page.pk] = page
             if page.locale_id == locale.pk and page.live:
                 translations[page.translation_key] = page
         tags = []

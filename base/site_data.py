@@ -271,18 +271,21 @@ class SiteData:
         ]
         found, translations = {}, {}
         if prefixes:
+            # The pages on the path and their translations: those sharing a translation key
+            # with a page on the path. One semi-join along two indexes (base migration 0003's
+            # on url_path, Wagtail's on translation_key); "on the path OR a live translation"
+            # read every page instead: 6.7 ms a request with the 100x archive, 0.4 ms this way.
             on_path = Page.objects.filter(url_path__in=prefixes)
-            translated = Q(live=True, translation_key__in=on_path.values("translation_key"))
             from .translations import localized_source_at
 
-            candidates = Page.objects.filter(Q(url_path__in=prefixes) | translated)
+            candidates = Page.objects.filter(translation_key__in=on_path.values("translation_key"))
             if home.locale_id != self.locale(settings.LANGUAGE_CODE).pk:
                 # Only a translation can be out of date (base.translations.outdated_original).
                 candidates = candidates.annotate(localized_source_at=localized_source_at())
             for candidate in candidates:
                 if candidate.url_path in prefixes:
                     found[candidate.url_path] = candidate
-                else:
+                elif candidate.live:
                     translations.setdefault(candidate.translation_key, []).append(candidate)
         else:
             translations[home.translation_key] = [

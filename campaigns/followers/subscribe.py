@@ -110,18 +110,21 @@ class FollowForm(forms.Form):
             follow.widget = forms.RadioSelect(choices=follow.choices)
             follow.initial = str(campaign.translation_key)
         else:
+            follow.initial = EVERYTHING
+            chosen = str(self["follow"].value())
+            if len(campaigns) > OFFERED_CAMPAIGNS and not self.is_bound:
+                # Any campaign is accepted, but a list of hundreds helps nobody and costs every
+                # render of the pages it is on (at 100x, 2,000 options took the uncached
+                # timeline from 31 to 9 requests a second, and building them alone 20 ms of
+                # its 50): only the one chosen already is offered beside everything, and each
+                # campaign's page offers itself. A form sent back checks against them all.
+                campaigns = [item for item in campaigns if str(item["translation_key"]) == chosen]
             follow.choices = [
                 (EVERYTHING, _("Everything we publish")),
                 *((str(item["translation_key"]), item["title"]) for item in campaigns),
             ]
-            follow.initial = EVERYTHING
             if len(follow.choices) > OFFERED_CAMPAIGNS + 1:
-                # Any campaign is accepted, but a list of hundreds helps nobody and costs every
-                # render of the pages it is on (at 100x, 2,000 options took the uncached
-                # timeline from 31 to 9 requests a second): only the one chosen already is
-                # offered beside everything, and each campaign's page offers itself.
-                chosen = {EVERYTHING, str(self["follow"].value())}
-                follow.widget.choices = [c for c in follow.choices if c[0] in chosen]
+                follow.widget.choices = [c for c in follow.choices if c[0] in {EVERYTHING, chosen}]
         self.fields["language"].initial = translation.get_language()
         email = self.fields["email"].widget.attrs
         email.update(autocomplete="email", dir="ltr", spellcheck="false")

@@ -250,6 +250,12 @@ class CampaignUpdatePage(SectionedBodyMixin, SitePage):
 
     class Meta:
         verbose_name = _("campaign update")
+        indexes = [
+            # The timeline's updates by date (campaigns/timeline.py): its first page read the
+            # newest 20 of the 100x archive's 5,000 in 0.1 ms along it, 7.2 ms without (every
+            # update joined to its page and sorted: live and language are on Wagtail's table).
+            models.Index(fields=["date"], name="campaigns_update_date"),
+        ]
 
     # What the timeline needs of an entry, the same names as Development's.
     timeline_kind = "update"
