@@ -60,6 +60,7 @@ PAGES = {
     "campaign fa": "/fa/campaigns/family-contact/",
     "timeline fa": "/fa/timeline/",
     "content fa": "/fa/aims/",
+    "search": "/search/?q=family",
 }
 
 
@@ -101,11 +102,12 @@ def settle(scratch, rebuild, archive):
     django.setup()
 
 
-def wsgi_environ(path):
+def wsgi_environ(address):
+    path, _, query = address.partition("?")
     return {
         "REQUEST_METHOD": "GET",
         "PATH_INFO": path,
-        "QUERY_STRING": "",
+        "QUERY_STRING": query,
         "SERVER_NAME": "127.0.0.1",
         "SERVER_PORT": "80",
         "SERVER_PROTOCOL": "HTTP/1.1",

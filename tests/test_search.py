@@ -1,7 +1,9 @@
+import io
 import json
 
 import pytest
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
@@ -289,3 +291,26 @@ def test_titles_and_headlines_have_the_weights_that_outrank_all_others():
 
     assert {weight for boost, weight in boosts if boost > 0} == strong
     assert {boost for boost, weight in boosts if weight not in strong} == {0}
+
+
+def entry(instance):
+    return IndexEntry.objects.get(
+        content_type__model=instance._meta.model_name, object_id=str(instance.pk)
+    )
+
+
+def test_indexing_a_page_norms_its_own_title_and_rewrites_no_other_row(home_page):
+    """base.search._TitleNorms: a publish norms the title of what it indexed (the average title
+    length over its own), and leaves the rest of the index alone; on PostgreSQL a full
+    update_index norms every row (modelsearch's SQLite rebuild leaves them as they are)."""
+    published = make_content_page(home_page, "Families meet in Baghdad", slug="meet")
+    other = make_content_page(home_page, "A visit to the prison", slug="visit")
+    IndexEntry.objects.filter(pk=entry(other).pk).update(title_norm=1.0)
+
+    published.title = "Families meet in Baghdad again"
+    published.save_revision().publish()
+
+    assert entry(published).title_norm != 1.0
+    assert entry(other).title_norm == 1.0
+    call_command("update_index", stdout=io.StringIO())
+    assert (entry(other).title_norm != 1.0) is (connection.vendor == "postgresql")
