@@ -408,14 +408,15 @@ class _Builder:
                 index.add_items(model, batch)
             return
         # The indexer add_items builds: base.search's, which spells Persian as searches do.
-        indexer_class = type(index).add_items.__globals__["ObjectIndexer"]
+        indexer_class = type(index).indexer_class
         content_type = ContentType.objects.get_for_model(model)
         statement = _index_statement(self.backend)
         for batch in _batches(objects):
             entries = [_index_entry(indexer_class(item, self.backend), item) for item in batch]
             with connection.cursor() as cursor:
                 cursor.execute(statement, [content_type.pk, json.dumps(entries)])
-        index._refresh_title_norms()
+        # As update_index does at its end (an object's own indexing norms only its rows).
+        index._refresh_title_norms(full=True)
 
     # Family contact requests
 
