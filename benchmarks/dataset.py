@@ -415,8 +415,8 @@ class _Builder:
             entries = [_index_entry(indexer_class(item, self.backend), item) for item in batch]
             with connection.cursor() as cursor:
                 cursor.execute(statement, [content_type.pk, json.dumps(entries)])
-        # As update_index does at its end (an object's own indexing norms only its rows).
-        index._refresh_title_norms(full=True)
+        # The rows just written (a full refresh would rewrite all of them at every call).
+        index.norm_new_titles()
 
     # Family contact requests
 
