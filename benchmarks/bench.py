@@ -112,8 +112,9 @@ NOTES = """
   demo was measured and 3,167 during the 100× size, in the same run), so a single run's
   figure near a goal is inside that noise: the demo's one-publish-a-second share was 0.79 in
   an earlier run today and 0.42 in this one, with only a quicker publish between them. At one
-  publish a second a reader's render can straddle a publish: its copy is stored for the generation before, and the next reader renders
-  again (1.10 renders a publish where it happens); the stale copy still spares every other
+  publish a second a reader's render can straddle a publish: its copy is stored for the
+  generation before, and the next reader renders again (1.10 renders a publish where it
+  happens); the stale copy still spares every other
   reader the wait. The "twice the rate before this round" goals compare with figures measured
   on another machine (46 and 30 requests a second): on the Xeon of the previous run, uncached
   home, campaign and timeline pages met them (166, 131 and 97); on this one, which serves the
