@@ -334,10 +334,13 @@ class _TitleNorms:
         modelsearch's own refresh after indexing, for what indexes in bulk
         (benchmarks/dataset.py). A full refresh would rewrite every row each time."""
         cache.delete(self._title_average_key())
+        self.norm_titles(self.entries)
+
+    def norm_titles(self, entries):
+        """Norms those of entries not normed yet, with the average kept."""
         average = self.title_average()
         if average:
-            unnormed = self.entries.filter(title_norm=1.0).annotate(title_length=Length("title"))
-            unnormed.filter(title_length__gt=0).update(title_norm=average / F("title_length"))
+            _titled(entries.filter(title_norm=1.0)).update(title_norm=average / F("title_length"))
 
     def _title_average_key(self):
         return f"search:title-average:{self.write_connection.alias}"
@@ -346,12 +349,15 @@ class _TitleNorms:
         key = self._title_average_key()
         average = cache.get(key)
         if average is None:
-            entries = self.entries.annotate(title_length=Length("title"))
-            average = entries.filter(title_length__gt=0).aggregate(Avg("title_length"))
             # 0 while no entry has a title (snippets' headlines are not titles here).
-            average = average["title_length__avg"] or 0
+            average = _titled(self.entries).aggregate(Avg("title_length"))["title_length__avg"] or 0
             cache.set(key, average, TITLE_AVERAGE_SECONDS)
         return average
+
+
+def _titled(entries):
+    """The entries with a title, annotated with its length (title_length)."""
+    return entries.annotate(title_length=Length("title")).filter(title_length__gt=0)
 
 
 def _norming(add_items, content_type_pk):
@@ -360,17 +366,11 @@ def _norming(add_items, content_type_pk):
     def add(self, model, objs):
         objs = list(objs)
         add_items(self, model, objs)
-        average = self.title_average() if objs else 0
-        if not average:
-            return
-        written = self.entries.filter(
-            content_type_id=content_type_pk(model),
-            object_id__in=[force_str(obj.pk) for obj in objs],
-            title_norm=1.0,
-        )
-        written.annotate(title_length=Length("title")).filter(title_length__gt=0).update(
-            title_norm=average / F("title_length")
-        )
+        if objs:
+            ids = [force_str(obj.pk) for obj in objs]
+            self.norm_titles(
+                self.entries.filter(content_type_id=content_type_pk(model), object_id__in=ids)
+            )
 
     return add
 

@@ -38,22 +38,15 @@ def pytest_configure(config):
 
 # CI (.ci/run) runs the suite twice at once, on SQLite and on PostgreSQL, and sets
 # BOTH_DATABASES=1 in both runs: then a test whose outcome does not hang on the database runs in
-# one of them only, the one its once_in marker names (the browser tests: SQLite's, as they
-# drive pages in Chromium, where the database is one step removed). A developer's make test,
-# on either database, runs everything.
-BROWSER_TESTS_RUN_IN = "sqlite"
-
-
+# one of them only, the one its once_in marker names (tests/browser/conftest.py gives every
+# browser test SQLite's). A developer's make test, on either database, runs everything.
 def pytest_collection_modifyitems(config, items):
     if os.environ.get("BOTH_DATABASES") != "1":
         return
     for item in items:
         marker = item.get_closest_marker("once_in")
-        runs_in = marker.args[0] if marker else None
-        if runs_in is None and item.get_closest_marker("browser"):
-            runs_in = BROWSER_TESTS_RUN_IN
-        if runs_in not in (None, connection.vendor):
-            item.add_marker(pytest.mark.skip(reason=f"runs once, in CI's {runs_in} suite"))
+        if marker and marker.args[0] != connection.vendor:
+            item.add_marker(pytest.mark.skip(reason=f"runs once, in CI's {marker.args[0]} suite"))
 
 
 @pytest.fixture(scope="session")
