@@ -36,6 +36,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
+from .page_cache import FRESH
+
 # Attributes that hold one address, and those that hold a list of them.
 LINK_ATTRIBUTES = {"a": "href", "link": "href", "img": "src", "script": "src", "source": "src"}
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
@@ -127,8 +129,11 @@ class Crawler:
         # runs behind a proxy under another name).
         self.base = (base or main_site()).rstrip("/")
         parts = urlsplit(main_site())
+        # Never the page cache's copy from before a change: the copy is rebuilt after one.
         self.client = Client(
-            HTTP_HOST=parts.netloc, headers={"Accept-Language": settings.LANGUAGE_CODE}
+            HTTP_HOST=parts.netloc,
+            headers={"Accept-Language": settings.LANGUAGE_CODE},
+            **{FRESH: "1"},
         )
         # As over HTTPS where the site sends everyone there (it would answer each with a redirect).
         self.secure = parts.scheme == "https" or settings.SECURE_SSL_REDIRECT

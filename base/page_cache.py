@@ -7,11 +7,16 @@ A hit costs one cache round trip and no database query. Each process also keeps 
 served last, in their stored form: while the generation stands, it needs only that number from
 the cache, not the page.
 
-After a change, the first request for a page renders it again while the others get the copy
-from before the change (marked X-Cache: stale) until the new one is stored: one render per
-page, not one per waiting reader. A page that has no copy at all is rendered by whoever asks.
-The pages readers come to first are rendered by a worker right after the change instead, before
-any reader asks (base/page_warm.py).
+After a change, every reader of a page gets the copy from before the change (marked X-Cache:
+stale) until the new one is stored, and nobody waits for it: the first reader takes the page's
+render lock (X-Cache: refresh) and the page is rendered once their response is sent. One render
+per page across all app servers, not one per waiting reader. A page that has no copy at all is
+rendered by whoever asks. The pages readers come to first are rendered by a worker right after
+the change instead, before any reader asks (base/page_warm.py).
+
+A change that takes something away from readers (unpublished, deleted, moved) is different: no
+copy from before it is served at all, not even while the page renders again, so that what an
+editor took down is gone from the next request on.
 
 Without the cache (Redis down), there is no generation to check a page against, so nothing is
 served from or kept in the cache, not even a process's own last pages: readers get the pages
@@ -34,6 +39,7 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 from django.http import HttpResponse
+from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
 
 from .cache import breaker
@@ -42,6 +48,8 @@ from .middleware import accepts_gzip
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
+# The generation a takedown moved the cache to: no copy from before it is served stale.
+TAKEDOWN_KEY = "page-cache:takedown"
 # Responses that may be shared between readers; a Set-Cookie would make them personal.
 CACHEABLE_STATUSES = {200, 301, 404}
 # Pages each process keeps at hand: a few megabytes.
@@ -52,6 +60,9 @@ RENDER_SECONDS = 30
 # Set in the WSGI environ of base/page_warm.py's renders, which a reader cannot do (their headers
 # arrive as HTTP_* keys): the page is rendered and stored afresh under the lock already held.
 WARMING = "page_cache.warming"
+# Set, the same way, by what must never get a copy from before the last change (the static
+# mirror's crawl, base/mirror.py): a current copy is served, any other page rendered at once.
+FRESH = "page_cache.fresh"
 # The ways readers have lately asked for pages (encoding, host, over HTTPS): the warm renders
 # each page in each of them. A few: ALLOWED_HOSTS limits the hosts.
 VARIANTS_KEY = "page-cache:variants"
@@ -125,13 +136,18 @@ def current_generation():
 _missed_invalidation = False
 
 
-def invalidate(**kwargs):
-    """Makes every app server render pages afresh on their next request."""
+def invalidate(takedown=False):
+    """Makes every app server render pages afresh: after a takedown on their next request,
+    otherwise serving the last copy of each page until it is rendered again."""
     global _missed_invalidation
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+    # Read back, not incr's answer: django-redis's incr answers through a Lua script, whose
+    # numbers are doubles, and a generation (nanoseconds) has more digits than a double keeps.
+    if takedown and (generation := cache.get(GENERATION_KEY)) is not None:
+        cache.set(TAKEDOWN_KEY, generation, timeout=None)
     # django-redis answers None when Redis is down; the breaker says whether it was.
     _missed_invalidation = breaker.down
     if _missed_invalidation:
@@ -145,7 +161,7 @@ def _invalidate_if_missed():
     empty the cache at moments nobody chose."""
     if not _missed_invalidation:
         return False
-    invalidate()
+    invalidate(takedown=True)  # what changed meanwhile is not known: nothing older is served
     return True
 
 
@@ -215,10 +231,16 @@ class PageCacheMiddleware:
         # django-redis answers {} and None when Redis is down (base.cache): then there is no
         # generation, and no cache.
         page, lock = _recent.get(key), rendering_key(key)
-        found = cache.get_many([GENERATION_KEY, lock] if page else [GENERATION_KEY, lock, key])
-        generation = found.get(GENERATION_KEY) or current_generation()
-        if generation is None:
-            return self.get_response(request)
+        keys = [GENERATION_KEY, TAKEDOWN_KEY, lock]
+        found = cache.get_many(keys if page else [*keys, key])
+        if GENERATION_KEY not in found:
+            # A new or emptied cache, or one that came back during the call (and may have
+            # moved on since): the generation as it is now, and the takedown with it.
+            generation = current_generation()
+            if generation is None:
+                return self.get_response(request)
+            found = {**cache.get_many([TAKEDOWN_KEY, lock]), GENERATION_KEY: generation}
+        generation = found[GENERATION_KEY]
         rendering = lock in found
         if (page is None or page.generation != generation) and not (page and rendering):
             # While a page is being rendered, its fresh copy is not stored yet: the copy this
@@ -229,14 +251,30 @@ class PageCacheMiddleware:
         elif page.generation == generation:
             _recent.remember(key, page)
             return page.response()
-        holding = page is not None and not rendering and cache.add(lock, 1, RENDER_SECONDS)
-        if page is not None and not holding:
-            # Another request renders the page after a change: the last good copy now is
-            # better than every reader rendering the same page at once.
-            response = page.response()
-            response["X-Cache"] = "stale"
-            return response
-        return self._render(request, key, encoding, generation, holding)
+        elif page.generation < found.get(TAKEDOWN_KEY, 0) or request.META.get(FRESH):
+            page = None  # from before a takedown, or not wanted stale
+        if page is None:
+            return self._render(request, key, encoding, generation, holding=False)
+        # The last good copy now is better than a wait: every reader gets it, and the one who
+        # takes the lock has the page rendered afresh after their response is sent (gunicorn
+        # and the other WSGI servers close the response once its body is written; Django's
+        # test client too). HEAD requests, which store nothing, leave the render to a GET.
+        response = page.response()
+        response["X-Cache"] = "stale"
+        if not rendering and request.method == "GET" and cache.add(lock, 1, RENDER_SECONDS):
+            response["X-Cache"] = "refresh"
+            response._resource_closers.append(
+                lambda: self._render_after(request, key, encoding, generation)
+            )
+        return response
+
+    def _render_after(self, request, key, encoding, generation):
+        """The render a stale copy's reader set off, once their response is sent. Django
+        ignores what a response's closers raise, so a failure is logged here."""
+        try:
+            self._render(request, key, encoding, generation, holding=True)
+        except Exception:
+            logger.exception("Rendering %s afresh after serving its last copy failed", key)
 
     def _render(self, request, key, encoding, generation, holding):
         """The page rendered, and stored if it may be shared; the lock released if held."""
@@ -282,14 +320,18 @@ class PageCacheMiddleware:
 readers_see_a_change = Signal()
 
 
-def _changed(instance=None, **kwargs):
-    invalidate()
+def _changed(instance=None, signal=None, **kwargs):
+    takedown = signal in TAKEDOWNS or isinstance(instance, PageViewRestriction)
+    invalidate(takedown=takedown)
     readers_see_a_change.send(sender=None, instance=instance)
 
 
 # What readers see changes when any of these happen, whichever app server or command does it.
 for signal in (page_published, page_unpublished, post_page_move, published, unpublished):
     signal.connect(_changed, dispatch_uid=f"page-cache-{signal!r}")
+# The changes that take something away (and a page made private): no copy from before them is
+# served, not even while the page renders again.
+TAKEDOWNS = (page_unpublished, post_page_move, unpublished, post_delete)
 
 
 @receiver(post_delete, dispatch_uid="page-cache-delete")
@@ -299,4 +341,4 @@ def invalidate_on_change(sender, **kwargs):
     if sender._meta.label in settings.PAGE_CACHE_WATCHED_MODELS or (
         kwargs.get("signal") is post_delete and sender._meta.label in settings.PAGE_CACHE_DELETES
     ):
-        _changed(kwargs.get("instance"))
+        _changed(kwargs.get("instance"), kwargs.get("signal"))

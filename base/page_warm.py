@@ -3,10 +3,11 @@ change, by a worker off the request that made it (`manage.py db_worker --queue-n
 docs/deploy.md), so that the first reader after a publish gets a cached page.
 
 After a change every cached page is stale (base/page_cache.py): readers get the last good copy
-while one of them renders the page again, and that one waits. Here the worker does that render
-for the home page and the section pages (the timeline, the appeals) in the language of the
-change, their feeds, and the addresses the changed object itself names (the page or appeal, its
-campaign, the campaign's timeline and feeds: `page_cache_addresses()` on the model).
+until the render that the first of them set off is stored. Here the worker does that render
+before any reader asks, so that even the first gets the new page: for the home page and the
+section pages (the timeline, the appeals) in the language of the change, their feeds, and the
+addresses the changed object itself names (the page or appeal, its campaign, the campaign's
+timeline and feeds: `page_cache_addresses()` on the model).
 
 Each address is rendered in each way readers have lately asked for pages (compressed or not, by
 host, over HTTPS or not: the page cache records them), and only where it is needed: the changed

@@ -64,20 +64,23 @@ QUERY_GOAL, CACHED_SHARE_GOAL, SEARCH_SQL_GOAL = 8, 0.8, 30
 PUBLISH_10S_SHARE_GOAL, PUBLISH_10S_P99_GOAL, PUBLISH_1S_SHARE_GOAL = 0.8, 2, 0.5
 SIZE_TOLERANCE = 0.2
 NOTES = """
-- After a publish, the first reader of a page renders it and every other reader gets the last
-  good copy (`X-Cache: stale`, from the process's own memory in one Redis round trip) until the
-  new one is stored: one render per page across all workers, whatever the load
-  (tests/test_page_cache.py). The warm worker then renders the pages readers see first (home,
-  sections and feeds of the language, the changed object's pages) where no reader has yet
-  (tests/test_page_warm.py, and behind nginx in tests/test_deployment.py); under wrk's load a
-  reader is always first for the page measured, so its renders are by readers, and the warm
-  renders the others.
+- After a publish, no reader waits for a render: every reader of a page gets the last good
+  copy (`X-Cache: stale`, from the process's own memory in one Redis round trip) until the new
+  one is stored, and the first of them (`X-Cache: refresh`) sets off the page's one render
+  once gunicorn has sent that response (tests/test_page_cache.py, and under gunicorn in
+  tests/test_app_servers.py): one render per page across all workers, whatever the load. A
+  takedown (unpublishing, deleting, moving, making private) serves no copy from before it. The
+  warm worker renders the pages readers see first (home, sections and feeds of the language,
+  the changed object's pages) where no reader has yet (tests/test_page_warm.py, and behind
+  nginx in tests/test_deployment.py); under wrk's load a reader is always first for the page
+  measured, so its renders are by readers, and the warm renders the others.
 - What is left of the drop while publishing is the renders themselves: the page's, the warm's
   of the other pages readers see first, and the publish's own work, on the same two cores as
-  wrk, the workers, PostgreSQL and Redis. A change does not yet leave alone the pages it cannot
-  touch (another campaign's update pages): every page is stale after any publish and is
-  rendered again by its first reader. Telling them apart needs each page to know what it
-  shows; the stale copy and the warm make the cost one render per page read, not a wait.
+  wrk, the workers, PostgreSQL and Redis. A change does not leave out the pages it cannot touch
+  (another campaign's update pages): every page is stale after any publish and is rendered
+  again after its first reader, who, like every other, gets the copy from before without
+  waiting. Telling those pages apart would need each page to know what it shows; rendering them
+  lazily, after a response, is what the issue allows instead.
 - Uncached pages: benchmarks/profile.py shows where each page type's time goes (most of it is
   Python: Django compiling queries and building page objects, templates, page addresses). Page
   addresses, the site's root paths, the timeline filter's campaigns, the timeline's count and
@@ -392,16 +395,20 @@ def while_publishing(server, worker, env, interval, seconds):
     served = server.renders(since)
     warmed = worker.rendered(warm_since)
     publishes = len(took)
-    page_renders = served[path, "miss"] + warmed.count(path)
+    # A reader's render is a miss (no copy to serve) or a refresh (the last copy served, the
+    # page rendered once the response was sent); both are one render.
+    by_readers = served[path, "miss"] + served[path, "refresh"]
+    page_renders = by_readers + warmed.count(path)
     return {
         **result,
         "publishes": publishes,
         "publish_ms": statistics.median(took),
         "page_renders": page_renders / publishes,
-        "reader_renders": served[path, "miss"] / publishes,
-        "stale": served[path, "stale"],
+        "reader_renders": by_readers / publishes,
+        "stale": served[path, "stale"] + served[path, "refresh"],
         "all_renders": (
-            sum(n for (_p, cache), n in served.items() if cache == "miss") + len(warmed)
+            sum(n for (_p, cache), n in served.items() if cache in ("miss", "refresh"))
+            + len(warmed)
         )
         / publishes,
     }
@@ -501,8 +508,10 @@ def report(sizes, admin):
             "",
             "An editor publishes a development of the campaign (the page lists it) at a fixed "
             "interval during one wrk run. Renders per publish count the page's renders by "
-            "readers (gunicorn's access log, `X-Cache: miss`) and by the warm worker (its log); "
-            "all renders, every page's.",
+            "readers (gunicorn's access log: `X-Cache: miss`, and `refresh` for the reader "
+            "whose response, the last copy, sets off the render once sent) and by the warm "
+            "worker (its log); all renders, every page's. Stale served counts every response "
+            "that was the copy from before the publish.",
             "",
             "| publishing | requests/s | share of static | p50 ms | p99 ms | p99 / steady | "
             "publishes | publish ms (median) | page renders / publish | by readers | "

@@ -161,6 +161,23 @@ def test_private_and_draft_pages_never_enter_the_copy(tmp_path):
     assert not any("staff-notes" in name or "not-yet" in name for name in copy.files)
 
 
+def test_a_copy_built_after_a_publish_has_the_change_not_the_page_caches_last_copy(
+    client, settings
+):
+    """Readers get the page cache's copy from before a change until it renders again; the
+    mirror's crawl never does, or the copy would lag a publish behind the site."""
+    settings.PAGE_CACHE_SECONDS = 600
+    aims = Page.objects.get(url_path="/home/aims/").specific
+    client.get("/aims/")
+    aims.title = "What the campaign asks"
+    aims.save_revision().publish()
+
+    copy = mirror.build(MAIN)
+
+    assert b"What the campaign asks" in copy.files["aims/index.html"]
+    assert client.get("/aims/")["X-Cache"] == "hit"  # the crawl's render is the readers' too
+
+
 def test_the_zip_holds_the_same_files_and_its_checksum_is_beside_it(built):
     archive = built.parent / "site.zip"
     checksum = (built.parent / "site.zip.sha256").read_text().split()[0]

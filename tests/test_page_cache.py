@@ -1,4 +1,4 @@
-"""The full-page cache: fast for anonymous readers, never stale, never for editors."""
+"""The full-page cache: fast for anonymous readers, fresh after one refresh, never for editors."""
 
 import gzip
 from unittest import mock
@@ -6,7 +6,8 @@ from unittest import mock
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import caches
-from django.db import OperationalError, connection
+from django.core.signals import request_finished
+from django.db import OperationalError, close_old_connections, connection
 from django.http import HttpResponse
 
 from base.cache import redis_cache as redis_cache_settings
@@ -65,14 +66,19 @@ def test_documents_are_not_compressed_again(client, home_page):
     assert response.status_code == 200 and "Content-Encoding" not in response
 
 
-def test_publishing_a_page_is_seen_on_the_next_request(client, home_page):
+def test_a_published_change_is_served_once_the_next_readers_response_has_rendered_it(
+    client, home_page
+):
     page = make_content_page(home_page, "Aims")
     assert parse(client.get("/aims/")).h1.get_text() == "Aims"
 
     page.title = "Our aims"
     page.save_revision().publish()
 
-    assert parse(client.get("/aims/")).h1.get_text() == "Our aims"
+    first = client.get("/aims/")  # the test client closes the response, as a server does
+    assert (parse(first).h1.get_text(), first["X-Cache"]) == ("Aims", "refresh")
+    after = client.get("/aims/")
+    assert (parse(after).h1.get_text(), after["X-Cache"]) == ("Our aims", "hit")
 
 
 def test_a_draft_does_not_clear_the_cache_and_stays_private(client, home_page):
@@ -87,37 +93,53 @@ def test_a_draft_does_not_clear_the_cache_and_stays_private(client, home_page):
     assert parse(response).h1.get_text() == "Aims"
 
 
-def test_unpublishing_and_deleting_pages_are_seen_on_the_next_request(client, home_page):
+def test_unpublishing_deleting_and_making_pages_private_are_seen_on_the_next_request(
+    client, home_page
+):
+    """A takedown serves no copy from before it, not even while the page renders again."""
+    from wagtail.models import PageViewRestriction
+
     withdrawn = make_content_page(home_page, "Withdrawn")
     deleted = make_content_page(home_page, "Deleted")
-    client.get("/withdrawn/")
-    client.get("/deleted/")
+    private = make_content_page(home_page, "Private")
+    moved = make_content_page(home_page, "Moved")
+    for path in ("/withdrawn/", "/deleted/", "/private/", "/moved/", "/"):
+        client.get(path)
 
     withdrawn.unpublish()
-    deleted.delete()
-
     assert client.get("/withdrawn/").status_code == 404
+    deleted.delete()
     assert client.get("/deleted/").status_code == 404
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.PASSWORD, password="a-long-password-1"
+    )
+    assert "Private" not in parse(client.get("/private/")).get_text()
+    moved.move(private, pos="last-child")
+    moved_away = client.get("/moved/")  # Wagtail's redirect from its old address
+    assert (moved_away.status_code, moved_away["Location"]) == (301, "/private/moved/")
+    assert client.get("/")["X-Cache"] == "miss"  # rendered, not the copy from before
 
 
-def test_publishing_and_deleting_snippets_are_seen_on_the_next_request(client, home_page):
+def test_a_published_snippet_is_seen_after_one_refresh_and_a_deleted_one_at_once(client, home_page):
     make_timeline_page(home_page)
     draft = make_development("Families meet in Baghdad", live=False)
     assert "Families meet" not in client.get("/timeline/").content.decode()
 
     draft.get_latest_revision().publish()
+    assert client.get("/timeline/")["X-Cache"] == "refresh"
     assert "Families meet" in client.get("/timeline/").content.decode()
 
     draft.delete()
     assert "Families meet" not in client.get("/timeline/").content.decode()
 
 
-def test_changing_the_site_settings_is_seen_on_the_next_request(client, home_page):
+def test_changed_site_settings_are_seen_after_one_refresh(client, home_page):
     set_site_settings(tagline="Before")
     client.get("/")
 
     set_site_settings(tagline="After")
 
+    assert client.get("/")["X-Cache"] == "refresh"
     assert "After" in parse(client.get("/")).footer.get_text()
 
 
@@ -254,6 +276,7 @@ def test_the_cache_works_on_the_real_redis(
     page.title = "Our aims"
     page.save_revision().publish()
 
+    assert client.get("/aims/")["X-Cache"] == "refresh"
     assert parse(client.get("/aims/")).h1.get_text() == "Our aims"
 
 
@@ -264,43 +287,109 @@ def test_the_redis_client_is_built_once_and_kept(redis_cache):
     assert redis_cache.get_many(["a", "b"]) == {}
 
 
-def test_after_a_change_one_request_renders_the_page_and_the_others_get_the_last_copy(rf):
-    """Readers who ask while the page is rendered again get the copy from before the change,
-    at once; the page is rendered once, and the next reader gets the new copy."""
-    import threading
+def sent(response):
+    """What a WSGI server does once it has written a response: close it, which runs its
+    closers (as Django's test client does, without closing the test's database connection)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
 
+
+def test_after_a_change_every_reader_gets_the_last_copy_and_the_page_renders_after_one(rf):
+    """Nobody waits for the render after a change: the reader who sets it off gets the copy
+    from before the change at once, as every other reader does, and the page is rendered once,
+    after that reader's response is sent; the next reader gets the new copy."""
     from base.page_cache import invalidate
 
-    renders, started, others_done = [], threading.Event(), threading.Event()
+    renders = []
 
     def view(request):
         renders.append(len(renders) + 1)
-        if len(renders) > 1:  # the render after the change waits for the other readers
-            started.set()
-            others_done.wait(timeout=10)
         return HttpResponse(f"version {len(renders)}")
 
     middleware = PageCacheMiddleware(view)
     assert middleware(rf.get("/campaign/")).content == b"version 1"
     invalidate()
 
-    rendering = threading.Thread(target=lambda: middleware(rf.get("/campaign/")))
-    rendering.start()
-    assert started.wait(timeout=10)
+    first = middleware(rf.get("/campaign/"))
+    assert (first.content, first["X-Cache"]) == (b"version 1", "refresh")
+    assert renders == [1]  # not while the reader waits
     with mock.patch("base.page_cache.cache", wraps=caches["default"]) as cache:
         during = [middleware(rf.get("/campaign/")) for _reader in range(5)]
-    others_done.set()
-    rendering.join(timeout=10)
-
     assert [(r.content, r["X-Cache"]) for r in during] == [(b"version 1", "stale")] * 5
     # One round trip to the cache each: the process's own copy is served.
     assert [call[0] for call in cache.method_calls] == ["get_many"] * 5
+    for response in during:
+        sent(response)
+    assert renders == [1]
+
+    sent(first)
     assert renders == [1, 2]
     after = middleware(rf.get("/campaign/"))
     assert (after.content, after["X-Cache"]) == (b"version 2", "hit")
 
 
-def test_a_render_that_fails_lets_the_next_request_render(rf):
+def test_readers_asking_at_once_after_a_change_set_off_one_render(rf):
+    """Concurrent misses: twelve readers at the same moment, one render between them."""
+    import threading
+
+    from base.page_cache import invalidate
+
+    renders, lock = [], threading.Lock()
+
+    def view(request):
+        with lock:
+            renders.append(len(renders) + 1)
+            return HttpResponse(f"version {len(renders)}")
+
+    middleware = PageCacheMiddleware(view)
+    middleware(rf.get("/campaign/"))
+    invalidate()
+    together, answered = threading.Barrier(12), threading.Barrier(12)
+    responses = []
+
+    def reader():
+        together.wait(timeout=10)
+        response = middleware(rf.get("/campaign/"))
+        responses.append(response)
+        answered.wait(timeout=10)  # every reader has an answer before the first is sent
+        sent(response)
+
+    readers = [threading.Thread(target=reader) for _reader in range(12)]
+    for thread in readers:
+        thread.start()
+    for thread in readers:
+        thread.join(timeout=10)
+
+    assert sorted(r["X-Cache"] for r in responses) == ["refresh"] + ["stale"] * 11
+    assert {r.content for r in responses} == {b"version 1"}
+    assert renders == [1, 2]
+    assert middleware(rf.get("/campaign/")).content == b"version 2"
+
+
+def test_a_head_request_gets_the_last_copy_and_leaves_the_render_to_a_get(rf):
+    from base.page_cache import invalidate
+
+    renders = []
+
+    def view(request):
+        renders.append(request.method)
+        return HttpResponse(f"version {len(renders)}")
+
+    middleware = PageCacheMiddleware(view)
+    middleware(rf.get("/campaign/"))
+    invalidate()
+    head = middleware(rf.head("/campaign/"))
+    sent(head)
+
+    assert (head["X-Cache"], renders) == ("stale", ["GET"])
+    sent(middleware(rf.get("/campaign/")))
+    assert renders == ["GET", "GET"]
+
+
+def test_a_render_that_fails_lets_the_next_request_render(rf, caplog):
     from base.page_cache import invalidate
 
     calls = []
@@ -314,7 +403,12 @@ def test_a_render_that_fails_lets_the_next_request_render(rf):
     middleware = PageCacheMiddleware(view)
     middleware(rf.get("/campaign/"))
     invalidate()
-    with pytest.raises(RuntimeError):
-        middleware(rf.get("/campaign/"))
+    failed = middleware(rf.get("/campaign/"))
+    sent(failed)
 
+    assert (failed.content, failed["X-Cache"]) == (b"version 1", "refresh")
+    assert "Rendering page-cache::testserver:/campaign/ afresh after serving" in caplog.text
+    again = middleware(rf.get("/campaign/"))
+    assert (again.content, again["X-Cache"]) == (b"version 1", "refresh")
+    sent(again)
     assert middleware(rf.get("/campaign/")).content == b"version 3"
