@@ -14,9 +14,9 @@ per page across all app servers, not one per waiting reader. A page that has no 
 rendered by whoever asks. The pages readers come to first are rendered by a worker right after
 the change instead, before any reader asks (base/page_warm.py).
 
-A change that takes something away from readers (unpublished, deleted, moved) is different: no
-copy from before it is served at all, not even while the page renders again, so that what an
-editor took down is gone from the next request on.
+A change that takes something away from readers (unpublished, deleted, moved, made private) is
+different: no copy from before it is served at all, not even while the page renders again,
+so that what an editor took down is gone from the next request on.
 
 Without the cache (Redis down), there is no generation to check a page against, so nothing is
 served from or kept in the cache, not even a process's own last pages: readers get the pages
@@ -86,10 +86,25 @@ class StoredPage:
     def __setstate__(self, state):
         self.generation, self.status, self.headers, self.content = state
 
-    def response(self):
-        response = HttpResponse(self.content, status=self.status, headers=self.headers)
-        response["X-Cache"] = "hit"
+    def response(self, cls=HttpResponse, cache_state="hit"):
+        response = cls(self.content, status=self.status, headers=self.headers)
+        response["X-Cache"] = cache_state
         return response
+
+
+class RenderAfterResponse(HttpResponse):
+    """A page's last copy, whose closing renders the page afresh: WSGI servers close a response
+    once they have written its body (gunicorn, uWSGI, runserver; Django's test client too),
+    before Django's request_finished, so the database connection is still the request's."""
+
+    render_after = None
+
+    def close(self):
+        try:
+            if self.render_after:
+                self.render_after()
+        finally:
+            super().close()
 
 
 class RecentPages(OrderedDict):
@@ -259,18 +274,15 @@ class PageCacheMiddleware:
         # takes the lock has the page rendered afresh after their response is sent (gunicorn
         # and the other WSGI servers close the response once its body is written; Django's
         # test client too). HEAD requests, which store nothing, leave the render to a GET.
-        response = page.response()
-        response["X-Cache"] = "stale"
-        if not rendering and request.method == "GET" and cache.add(lock, 1, RENDER_SECONDS):
-            response["X-Cache"] = "refresh"
-            response._resource_closers.append(
-                lambda: self._render_after(request, key, encoding, generation)
-            )
+        if rendering or request.method != "GET" or not cache.add(lock, 1, RENDER_SECONDS):
+            return page.response(cache_state="stale")
+        response = page.response(RenderAfterResponse, cache_state="refresh")
+        response.render_after = lambda: self._render_after(request, key, encoding, generation)
         return response
 
     def _render_after(self, request, key, encoding, generation):
-        """The render a stale copy's reader set off, once their response is sent. Django
-        ignores what a response's closers raise, so a failure is logged here."""
+        """The render a stale copy's reader set off, once their response is sent; a failure
+        is logged, and the next reader sets off another."""
         try:
             self._render(request, key, encoding, generation, holding=True)
         except Exception:

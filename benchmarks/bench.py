@@ -110,22 +110,27 @@ NOTES = """
   them): 290 ms of SQL in a 450 ms publish with 200,000 entries, on the cores serving readers.
   base/search.py keeps that average for an hour and norms only the rows just written; a publish
   takes about 100 ms at both sizes, and `manage.py update_index` still norms every row afresh.
-- What falls short, and why. This machine is a shared two-core virtual machine whose speed
-  moves by a third within one run (the static file served 2,281 requests a second while the
-  demo was measured and 3,167 during the 100× size, in the same run), so a single run's
-  figure near a goal is inside that noise: the demo's one-publish-a-second share was 0.79 in
-  an earlier run today and 0.42 in this one, with only a quicker publish between them. At one
-  publish a second a reader's render can straddle a publish: its copy is stored for the
-  generation before, and the next reader renders again (1.10 renders a publish where it
-  happens); the stale copy still spares every other
-  reader the wait. The "twice the rate before this round" goals compare with figures measured
-  on another machine (46 and 30 requests a second): on the Xeon of the previous run, uncached
-  home, campaign and timeline pages met them (166, 131 and 97); on this one, which serves the
-  static file at two thirds of that machine's rate, they do not all. Search stays the slowest
-  page: a common word's candidates are ranked in SQL within 26 to 40 ms at 100× (the 30 ms goal
-  met on the Xeon, not on this machine), and the page's Python (the results' specific pages,
-  the snippets' matches) is not yet profiled, so its uncached rate at 100× is two thirds of the
-  demo's. The family register's search in the admin decrypts every request: 0.76 s at 100×.
+- What falls short, and why. This run's machine is a shared two-core virtual machine about
+  two to three times slower than the one of the run before (the static file: 1,154 and 1,178
+  requests a second here, 2,281 and 3,167 there, about 3,500 on the Xeon before it), and its
+  speed moves within a run. The goals that are shares of the static file's rate are the
+  comparable ones: cached pages 0.77 to 0.97 of it; publishing every 10 s, 0.93 at 100× and
+  0.73 for the demo (0.84 on the run before, on the faster machine); one publish a second,
+  0.42 and 0.56 of the steady rate (0.42 and 0.38 before the stale copy went to every reader).
+  What is left of that drop is CPU: each publish's own work (a publish takes 130 to 180 ms
+  with nobody reading, 500 to 650 ms under wrk's load) and about four renders of pages readers
+  see first, on the two cores that serve wrk. At one publish a second a render can straddle a
+  publish: its copy is stored for the generation before, and the next reader sets off another
+  (1.20 renders a publish at 100×); no reader waits for either. The goals in milliseconds or
+  in requests a second measured elsewhere move with the machine: "twice the rate before this
+  round" compares with figures from another machine (46 and 30 requests a second: on the Xeon
+  of an earlier run, uncached home, campaign and timeline pages met them with 166, 131 and 97;
+  here they serve 26 to 67); the search's SQL at 100× took 26 ms on the Xeon, 39 ms on the
+  run before and 72 ms here; the admin's explorer at 100× took under a second on the run
+  before and 1.0 to 1.06 s here. Search stays the slowest page, and the page's Python at 100×
+  (the results' specific pages, the snippets' matches) is not yet profiled: its uncached rate
+  at 100× is 0.71 of the demo's. The family register's search in the admin decrypts every
+  request: 2.4 s at 100× here, and it grows with the register.
 """
 PUBLISHER = """
 import json, time

@@ -111,6 +111,7 @@ def test_the_check_is_silent_before_the_table_exists(settings, monkeypatch):
     assert ContactRequest.objects.count() == 1
 
 
+@pytest.mark.once_in("sqlite")  # a subprocess of its own, whatever the suite's database
 def test_manage_py_check_is_silent_when_the_database_does_not_answer(tmp_path):
     # Bound but not listening: a connection to it is refused at once.
     with socket.socket() as closed:

@@ -1,5 +1,10 @@
 """`load_demo_content` builds only what is missing: run again, it leaves the same site and keeps
-what editors changed; with --if-empty it leaves a site with content alone."""
+what editors changed; with --if-empty it leaves a site with content alone.
+
+Each test starts from the demo site as the command built it (the module's copy, tests/conftest.py:
+the command's own rows, put back) and runs the command again. On a site with nothing yet it
+runs where each test process first builds that copy, and in `make run` on an empty database
+(the last step of .ci/run)."""
 
 import io
 
@@ -11,7 +16,7 @@ from wagtail.models import Page
 from advocacy.models import ContentPage, FeaturedCampaign, HomePage, SiteSettings, SiteText
 from campaigns.models import Appeal, Development
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.usefixtures("demo_site")
 
 
 def site_tree():
@@ -26,7 +31,6 @@ def load(*args):
 
 
 def test_running_load_demo_content_twice_leaves_the_same_pages():
-    load()
     pages, settings_rows = site_tree(), SiteSettings.objects.count()
 
     load()
@@ -48,7 +52,6 @@ def test_running_load_demo_content_twice_leaves_the_same_pages():
 
 
 def test_running_it_again_keeps_editors_changes():
-    load()
     home = HomePage.objects.get(locale__language_code="en")
     home.title = "Renamed by an editor"
     home.save_revision().publish()
@@ -67,7 +70,6 @@ def test_running_it_again_keeps_editors_changes():
 
 
 def test_if_empty_loads_nothing_once_the_site_has_content():
-    load("--if-empty")
     for page in ContentPage.objects.filter(slug="aims"):  # in English and in Persian
         page.delete()
 

@@ -109,6 +109,7 @@ def run_manage(*arguments, **variables):
     )
 
 
+@pytest.mark.once_in("sqlite")  # a subprocess of its own, whatever the suite's database
 def test_check_deploy_passes_with_the_documented_production_environment(tmp_path):
     result = run_manage(
         "check",
