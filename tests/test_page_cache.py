@@ -288,8 +288,9 @@ def test_the_redis_client_is_built_once_and_kept(redis_cache):
 
 
 def sent(response):
-    """What a WSGI server does once it has written a response: close it, which runs its
-    closers (as Django's test client does, without closing the test's database connection)."""
+    """What a WSGI server does once it has written a response: close it, which renders a
+    refresh's page (as Django's test client does, without closing the test's database
+    connection)."""
     request_finished.disconnect(close_old_connections)
     try:
         response.close()
