@@ -270,29 +270,41 @@ def demo_copy(tmp_path_factory):
     return DemoCopy(tmp_path_factory.mktemp("demo-media"))
 
 
-@pytest.fixture(scope="module")
-def demo_site_for_module(request, django_db_setup, django_db_blocker, tmp_path_factory, demo_copy):
-    """The demo site, put in once for the module in a transaction rolled back at the module's
-    end; its media folder is a copy that lasts as long. Every test of the module that uses
-    the database sees it, so every such test must ask for it (through demo_site), and none may
-    be transactional: it would empty the database for the tests after it."""
+def kept_for_module(request, django_db_blocker, build):
+    """For a module-scoped fixture: yields what build() returns, its rows put in once for the
+    module in a transaction rolled back at the module's end. Each test's own transaction nests
+    in it (pytest-django's `db`), so what one test changes is gone before the next, and a tree
+    of pages that took a second to publish is there for every test of the module at no cost.
+    Every test of the module that uses the database sees the rows, so every such test must ask
+    for the fixture, and none may be transactional: it would empty the database for the tests
+    after it."""
+    fixture = request.fixturename
     others = [
         item.name
         for item in request.session.items
         if getattr(item, "module", None) is request.module
         and _uses_database(item)
-        and ("demo_site_for_module" not in item.fixturenames or _transactional(item))
+        and (fixture not in item.fixturenames or _transactional(item))
     ]
     if others:
         pytest.fail(
-            f"{', '.join(others)} would find the demo site built for the module's other tests, "
-            "or empty it: ask for demo_site there too, or move them to a module of their own"
+            f"{', '.join(others)} would find the rows {fixture} put in for the module's other "
+            f"tests, or empty them: ask for {fixture} there too, or move them to a module of "
+            "their own"
         )
     with django_db_blocker.unblock(), transaction.atomic():
-        media = demo_copy.load(tmp_path_factory.mktemp("demo-media"))
+        built = build()
         with django_db_blocker.block():
-            yield media
+            yield built
         transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def demo_site_for_module(request, django_db_setup, django_db_blocker, tmp_path_factory, demo_copy):
+    """The demo site, put in once for the module (kept_for_module); its media folder is a copy
+    that lasts as long."""
+    media = tmp_path_factory.mktemp("demo-media")
+    yield from kept_for_module(request, django_db_blocker, lambda: demo_copy.load(media))
 
 
 @pytest.fixture

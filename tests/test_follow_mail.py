@@ -13,7 +13,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
-from wagtail.models import Locale, PageViewRestriction
+from wagtail.models import Locale, Page, PageViewRestriction
 from wagtail_localize.models import TranslationSource
 
 from advocacy.gunicorn_logging import redact
@@ -31,29 +31,42 @@ from tests.builders import (
     make_campaign,
     make_campaign_index,
     make_development,
+    make_home_page,
     make_timeline_page,
     make_update,
     set_site_settings,
     translate_snippet,
 )
+from tests.conftest import kept_for_module
 from tests.html import parse
 from tests.mail_queue import SMTPServer, run_mail_queue
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def site(home_page):
+def build_site():
+    home_page = make_home_page(title="Test Organisation")
     set_site_settings(organisation_name="Test Organisation")
     index = make_campaign_index(home_page)
-    family_contact = make_campaign(index, "Family Contact")
-    return {
+    pages = {
         "home": home_page,
-        "campaign": family_contact,
+        "campaign": make_campaign(index, "Family Contact"),
         "other": make_campaign(index, "Prisoners"),
         "timeline": make_timeline_page(home_page),
         "appeals": make_appeal_index(home_page),
     }
+    return {name: page.pk for name, page in pages.items()}
+
+
+@pytest.fixture(scope="module")
+def site_for_module(request, django_db_setup, django_db_blocker):
+    yield from kept_for_module(request, django_db_blocker, build_site)
+
+
+@pytest.fixture
+def site(site_for_module, db):
+    """Home, two campaigns, the timeline and the appeals page, put in once for the module."""
+    return {name: Page.objects.get(pk=pk).specific for name, pk in site_for_module.items()}
 
 
 def follow(address, language="en", campaign=None, frequency=Follower.Frequency.EACH):
@@ -342,7 +355,7 @@ def test_daily_followers_get_one_digest_of_several_publishes_at_the_digest_hour(
     assert not waiting_senders().exists()
 
 
-def test_the_next_digest_hour_is_later_today_or_tomorrow(settings):
+def test_the_next_digest_hour_is_later_today_or_tomorrow(site, settings):
     settings.FOLLOW_DIGEST_HOUR = 7
     morning = timezone.make_aware(datetime.datetime(2026, 3, 4, 6, 59))
     evening = timezone.make_aware(datetime.datetime(2026, 3, 4, 7, 0))

@@ -8,16 +8,18 @@ from django.core.paginator import Paginator
 from django.utils import timezone, translation
 from wagtail.models import Page
 
-from campaigns.models import CampaignUpdatePage, Development
+from campaigns.models import CampaignPage, CampaignUpdatePage, Development
 from campaigns.models.bases import TimelinePaginator
 from campaigns.timeline import Timeline
 from tests.builders import (
     make_campaign,
     make_campaign_index,
     make_development,
+    make_home_page,
     make_timeline_page,
     make_update,
 )
+from tests.conftest import kept_for_module
 from tests.html import parse
 
 pytestmark = pytest.mark.django_db
@@ -32,11 +34,11 @@ def english():
         yield
 
 
-@pytest.fixture
-def campaign(home_page):
+def build_timeline():
     """A timeline full of ties: the same day, the same title and the same publication time
     across developments and updates, entries of a campaign and of the whole organisation, and
     entries never published (no publication time at all)."""
+    home_page = make_home_page()
     make_timeline_page(home_page)
     campaign = make_campaign(make_campaign_index(home_page), "Family Contact")
     for number, title in enumerate(["Families meet", "Families meet", "A visit", "Zeal"]):
@@ -58,7 +60,18 @@ def campaign(home_page):
     updates = CampaignUpdatePage.objects.order_by("pk").values("pk")
     Page.objects.filter(pk__in=updates[:2]).update(first_published_at=moment)
     Page.objects.filter(pk__in=updates[2:3]).update(first_published_at=None, last_published_at=None)
-    return campaign
+    return campaign.pk
+
+
+@pytest.fixture(scope="module")
+def timeline_for_module(request, django_db_setup, django_db_blocker):
+    yield from kept_for_module(request, django_db_blocker, build_timeline)
+
+
+@pytest.fixture
+def campaign(timeline_for_module, db):
+    """The campaign of build_timeline's entries, put in once for the module."""
+    return CampaignPage.objects.get(pk=timeline_for_module)
 
 
 def timelines(campaign):
