@@ -207,14 +207,24 @@ class _RankingCandidates:
             or (isinstance(self.query, Not) and isinstance(self.query.subquery, unranked))
         ):
             return super().search(config, start, stop, score_field, backend)
-        ranked = copy.copy(self)
         candidate = _Among(F("index_entries__id"), self._candidates(config, stop))
         if stop <= CANDIDATES:
-            ranked.queryset = self.queryset.filter(candidate)
-        else:
-            # Deeper than the candidates reach (a result page past the twentieth): every match
-            # ranked, after the candidates, so that no result is shown twice or never.
-            ranked.first = candidate
+            # Every candidate matches the query (it was found by it): ranked as modelsearch
+            # ranks, without matching each candidate's whole vector against the query again
+            # (for "family" at 100x, 1.3 of the 9 ms of the pages' query, 0.4 of the
+            # developments').
+            vectors = self.get_search_vectors(self.build_tsquery(self.query, config=config))
+            return self._apply_ordering_and_scoring(
+                self.queryset.filter(candidate),
+                self._build_rank_expression(vectors, config),
+                start,
+                stop,
+                score_field,
+            )
+        # Deeper than the candidates reach (the admin's search, paged without end): every match
+        # ranked, after the candidates, so that no result is shown twice or never.
+        ranked = copy.copy(self)
+        ranked.first = candidate
         return super(_RankingCandidates, ranked).search(config, start, stop, score_field, backend)
 
     def _apply_ordering_and_scoring(self, queryset, rank_expression, start, stop, score_field=None):

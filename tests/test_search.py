@@ -13,6 +13,7 @@ from wagtail.rich_text import RichText
 from wagtail.search.models import IndexEntry
 
 import base.search
+from advocacy import views
 from advocacy.views import SNIPPET_RESULTS, search_terms
 from base.search import StrongWords
 from campaigns.models import Development
@@ -265,21 +266,44 @@ def test_a_headline_match_ranks_first_however_many_summaries_match_before_it(
     assert headlines[0] == "Visas granted at last"
 
 
-@on_postgresql
-def test_pages_beyond_the_candidates_are_counted_and_paginated_without_repeats(
-    client, home_page, monkeypatch
+@pytest.mark.parametrize("prefix", ["", "/fa"])
+def test_a_word_in_more_pages_than_are_ranked_shows_the_best_and_asks_for_another_word(
+    client, home_page, monkeypatch, prefix
 ):
     monkeypatch.setattr(base.search, "CANDIDATES", 10)
+    monkeypatch.setattr(views, "MAX_RESULTS", 10)
+    translate(home_page, "fa", title="سازمان آزمایشی")
+    for number in range(12):
+        page = make_content_page(
+            home_page, f"Camp visit {number}", body=body("Visits to the camp.")
+        )
+        translate(page, "fa", title=f"دیدار از اردوگاه {number}", body=body("اردوگاه"))
+    word = "اردوگاه" if prefix else "camp"
+
+    first = client.get(f"{prefix}/search/", {"q": word})
+    beyond = client.get(f"{prefix}/search/", {"q": word, "page": 2})
+
+    heading, hint = parse(first).select("main h2")[-1], parse(first).select_one("main h2 + p")
+    if prefix:
+        assert heading.get_text(strip=True) == "دست‌کم ۱۰ صفحه با «اردوگاه» جور است"
+        assert "واژه‌ای بیفزایید" in hint.get_text()
+    else:
+        assert heading.get_text(strip=True) == "At least 10 pages match “camp”"
+        assert "add a word" in hint.get_text()
+    assert len(results(first)) == 10
+    assert parse(first).select_one("nav.pagination") is None
+    assert results(beyond) == results(first)
+
+
+def test_fewer_matches_than_are_ranked_are_counted_exactly(client, home_page, monkeypatch):
+    monkeypatch.setattr(views, "MAX_RESULTS", 13)
     for number in range(12):
         make_content_page(home_page, f"Camp visit {number}", body=body("Visits to the camp."))
 
-    first = client.get("/search/", {"q": "camp"})
-    second = client.get("/search/", {"q": "camp", "page": 2})
+    response = client.get("/search/", {"q": "camp"})
 
-    assert parse(first).select("main h2")[-1].get_text(strip=True) == "12 pages match “camp”"
-    assert len(results(first)) == 10
-    assert len(results(second)) == 2
-    assert not set(results(first)) & set(results(second))
+    assert parse(response).select("main h2")[-1].get_text(strip=True) == "12 pages match “camp”"
+    assert "add a word" not in response.content.decode()
 
 
 def test_titles_and_headlines_have_the_weights_that_outrank_all_others():
