@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
 from contextlib import closing
 from pathlib import Path
 
@@ -73,10 +74,11 @@ class MigratedCopy:
         self.lock = None
         self.cloned = False
         self.keeper = None
+        self.name = None
 
     def start(self):
         """Waits for the worker migrating, if any; starts from its copy if there is one."""
-        name = connection.creation._get_test_db_name()
+        self.name = name = connection.creation._get_test_db_name()
         if connection.vendor == "sqlite" and not connection.creation.is_in_memory_db(name):
             return
         self.lock = (self.marker.parent / "migrated-database.lock").open("w")
@@ -95,8 +97,9 @@ class MigratedCopy:
         self.release()
 
     def keep(self):
-        """After this worker migrated: the copy for the others."""
-        if self.lock is None or self.cloned:
+        """After this worker migrated: the copy for the others. (Where no test of the session
+        uses the database, pytest-django sets none up, and there is nothing to copy.)"""
+        if self.lock is None or self.cloned or connection.settings_dict["NAME"] != self.name:
             return
         if connection.vendor == "sqlite":
             copy = self.marker.parent / "migrated.sqlite3"
@@ -114,6 +117,35 @@ class MigratedCopy:
         self.marker.write_text(str(copy))
         self.release()
 
+    def dump(self, path, pg_dump="pg_dump"):
+        """The migrated copy as a pg_dump archive at path, or None where there is none (SQLite,
+        a run without pytest-xdist). Taken under the lock the workers clone the copy under: a
+        template database must have no other connection while it is cloned."""
+        if connection.vendor != "postgresql" or not self.marker.exists():
+            return None
+        database = connection.settings_dict
+        with (self.marker.parent / "migrated-database.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            subprocess.run(
+                [
+                    pg_dump,
+                    *("--format=custom", "--no-owner", "--file", str(path)),
+                    *(
+                        "--host",
+                        database["HOST"] or "localhost",
+                        "--port",
+                        str(database["PORT"] or 5432),
+                    ),
+                    *("--username", database["USER"], self.marker.read_text()),
+                ],
+                env={**os.environ, "PGPASSWORD": database["PASSWORD"] or ""},
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                check=True,
+                timeout=120,
+            )
+        return path
+
     def release(self):
         if self.lock is not None:
             self.lock.close()
@@ -126,7 +158,8 @@ class MigratedCopy:
             self.keeper.close()
         elif self.cloned:
             connection.close()
-            connection.creation._destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+            # By name: pytest-django may have put the settings back to the database tested.
+            connection.creation._destroy_test_db(self.name, verbosity=0)
 
 
 @pytest.fixture(scope="session")
