@@ -45,6 +45,12 @@ def pytest_collection_modifyitems(config, items):
     if os.environ.get("BOTH_DATABASES") != "1":
         return
     for item in items:
+        # The HTML checker reads markup, which the database does not change; each of its runs
+        # starts a Java machine (2 to 6 s).
+        if "checker" in getattr(item, "fixturenames", ()) and not item.get_closest_marker(
+            "once_in"
+        ):
+            item.add_marker(pytest.mark.once_in("sqlite"))
         marker = item.get_closest_marker("once_in")
         if marker and marker.args[0] != connection.vendor:
             item.add_marker(pytest.mark.skip(reason=f"runs once, in CI's {marker.args[0]} suite"))
