@@ -12,17 +12,22 @@ is not changed.
 """
 
 from collections import defaultdict
+from urllib.parse import urlencode
 
 import polib
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Count
 from django.dispatch import receiver
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 from wagtail.admin.admin_url_finder import AdminURLFinder
+from wagtail.admin.widgets.button import Button as ListingButton
 from wagtail.models import Locale, Page, TranslatableMixin
 from wagtail.signals import page_published, published
 from wagtail_localize.models import Translation, TranslationSource
@@ -146,3 +151,72 @@ def submit_for_moderation(request, translation_id):
     workflow.start(instance, request.user)
     messages.success(request, _("The translation has been submitted for moderation."))
     return redirect(edit_url)
+
+
+# The explorer's "Translate this page" and "Sync translated pages" buttons, as wagtail-localize
+# gives them, with the facts read for a listing at once: wagtail-localize asks the database
+# twice for every row (its translations, its translation source), 100 of the 137 queries of an
+# explorer page, and about 40 % of its time with the 100x archive (benchmarks/admin.py).
+
+
+class _ListingFacts:
+    """For pages under one parent: those not yet translated into every locale, and the
+    translation sources (by translation key and locale) with translations to sync."""
+
+    def __init__(self, parent_path, depth):
+        siblings = Page.objects.filter(path__startswith=parent_path, depth=depth)
+        keys = siblings.values("translation_key")
+        locales = Locale.objects.count()
+        self.untranslated = set(
+            Page.objects.filter(translation_key__in=keys, alias_of__isnull=True)
+            .order_by()  # not grouped by path, the page manager's order
+            .values("translation_key")
+            .annotate(locales=Count("locale", distinct=True))
+            .filter(locales__lt=locales)
+            .values_list("translation_key", flat=True)
+        )
+        self.sources = {
+            (key, locale): source
+            for source, key, locale in TranslationSource.objects.filter(
+                object__translation_key__in=keys,
+                object__content_type=ContentType.objects.get_for_model(Page),
+                translations__enabled=True,
+            )
+            .values_list("pk", "object_id", "locale_id")
+            .distinct()
+        }
+
+
+def _listing_facts(page, user):
+    """The facts for page's siblings, kept on the user object, which lives as long as the
+    request does: one explorer page asks for them once, not once a row."""
+    kept = getattr(user, "_translation_listing_facts", None)
+    if kept is None:
+        kept = {}
+        user._translation_listing_facts = kept
+    parent_path = page.path[: -Page.steplen]
+    if (parent_path, page.depth) not in kept:
+        kept[parent_path, page.depth] = _ListingFacts(parent_path, page.depth)
+    return kept[parent_path, page.depth]
+
+
+def translation_buttons(page, user, view_name=None, next_url=None):
+    """wagtail_localize.wagtail_hooks.page_listing_more_buttons, the same buttons, for the
+    register_page_listing_more_buttons and register_page_header_buttons hooks."""
+    if page.is_root() or not user.has_perm("wagtail_localize.submit_translation"):
+        return
+    facts = _listing_facts(page, user)
+    # An alias is no translation: its language is one to translate into.
+    if page.translation_key in facts.untranslated or page.alias_of_id:
+        url = reverse(
+            "wagtail_localize:submit_page_translation", args=[page.alias_of_id or page.pk]
+        )
+        yield ListingButton(
+            _("Translate this page"), url, priority=60, icon_name="wagtail-localize-language"
+        )
+    source = facts.sources.get((page.translation_key, page.locale_id))
+    if source is not None:
+        url = reverse("wagtail_localize:update_translations", args=[source])
+        if next_url is not None:
+            url += "?" + urlencode({"next": next_url})
+        yield ListingButton(_("Sync translated pages"), url, priority=60, icon_name="resubmit")
