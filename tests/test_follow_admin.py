@@ -13,9 +13,11 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 from wagtail.users.models import UserProfile
 
+from advocacy.models import HomePage
 from campaigns.followers.admin import EXPORT_ACTION, follower_counts
-from campaigns.models import Follower
-from tests.builders import make_campaign, make_campaign_index, translate
+from campaigns.models import CampaignPage, Follower
+from tests.builders import make_campaign, make_campaign_index, make_home_page, translate
+from tests.conftest import kept_for_module
 from tests.html import parse
 
 pytestmark = pytest.mark.django_db
@@ -42,16 +44,33 @@ def follow(email, campaign=None, language="en", confirmed=True, **fields):
     )
 
 
-@pytest.fixture
-def campaigns(home_page):
-    """Two campaigns, the first also in Persian."""
+def build_campaigns():
+    """The home page and two campaigns, the first also in Persian: their pks."""
+    home_page = make_home_page()
     index = make_campaign_index(home_page)
     family = make_campaign(index, "Family Contact")
     camp = make_campaign(index, "Camp Ashraf")
     translate(home_page, "fa", title="سازمان آزمایشی")
     translate(index, "fa", title="کارزارها")
     translate(family, "fa", title="ارتباط خانوادگی")
-    return family, camp
+    return home_page.pk, family.pk, camp.pk
+
+
+@pytest.fixture(scope="module", autouse=True)
+def campaigns_for_module(request, django_db_setup, django_db_blocker):
+    """Every test of the module starts from these pages (and none has to publish them)."""
+    yield from kept_for_module(request, django_db_blocker, build_campaigns)
+
+
+@pytest.fixture
+def home_page(campaigns_for_module, db):
+    return HomePage.objects.get(pk=campaigns_for_module[0])
+
+
+@pytest.fixture
+def campaigns(campaigns_for_module, db):
+    """The two campaigns, the first also in Persian."""
+    return tuple(CampaignPage.objects.get(pk=pk) for pk in campaigns_for_module[1:])
 
 
 @pytest.fixture
