@@ -102,35 +102,46 @@ NOTES = """
   entries matching in their titles and headlines, found through a GIN index of those words,
   and only when these are too few, those matching anywhere. While a query matches at most 200
   titles or headlines, the results are exactly those of ranking every match; a word in more of
-  them than that ("family" at 100×) gets the best of the first 200 the index gives, not of all,
-  and a results page past the twentieth ranks every match. The family register's search
-  decrypts every request to match it, so it grows with the register.
+  them than that ("family" at 100×) gets the best of the first 200 the index gives, not of all.
+  The site's search shows at most those 200 pages, ten a page, counted by the ranking query
+  itself (counting all 4,456 pages matching "family" took 10 of the page's 35 ms of SQL), and
+  asks for another word when there are that many; no result page ranks every match.
+- The admin at 100×: wagtail-localize's "Translate this page" and "Sync translated pages"
+  buttons asked the database twice for every explorer row (100 of an explorer page's 137
+  queries, 40 % of its time); base/localize.py gives the same buttons from facts read once a
+  listing (39 queries, however many rows). The snippet listings still make 93 queries
+  (wagtail-localize's snippet buttons, the same two a row), under half a second here. The
+  family register's search decrypts every request to match it, so it grows with the register.
 - Publishing at 100×: modelsearch worked out the average title length over the whole search
   index and rewrote every row it had not normed after indexing each object (no index finds
   them): 290 ms of SQL in a 450 ms publish with 200,000 entries, on the cores serving readers.
   base/search.py keeps that average for an hour and norms only the rows just written; a publish
-  takes about 100 ms at both sizes, and `manage.py update_index` still norms every row afresh.
-- What falls short, and why. This run's machine is a shared two-core virtual machine about
-  two to three times slower than the one of the run before (the static file: 1,154 and 1,178
-  requests a second here, 2,281 and 3,167 there, about 3,500 on the Xeon before it), and its
-  speed moves within a run. The goals that are shares of the static file's rate are the
-  comparable ones: cached pages 0.77 to 0.97 of it; publishing every 10 s, 0.93 at 100× and
-  0.73 for the demo (0.84 on the run before, on the faster machine); one publish a second,
-  0.42 and 0.56 of the steady rate (0.42 and 0.38 before the stale copy went to every reader).
-  What is left of that drop is CPU: each publish's own work (a publish takes 130 to 180 ms
-  with nobody reading, 500 to 650 ms under wrk's load) and about four renders of pages readers
-  see first, on the two cores that serve wrk. At one publish a second a render can straddle a
-  publish: its copy is stored for the generation before, and the next reader sets off another
-  (1.20 renders a publish at 100×); no reader waits for either. The goals in milliseconds or
-  in requests a second measured elsewhere move with the machine: "twice the rate before this
-  round" compares with figures from another machine (46 and 30 requests a second: on the Xeon
-  of an earlier run, uncached home, campaign and timeline pages met them with 166, 131 and 97;
-  here they serve 26 to 67); the search's SQL at 100× took 26 ms on the Xeon, 39 ms on the
-  run before and 72 ms here; the admin's explorer at 100× took under a second on the run
-  before and 1.0 to 1.06 s here. Search stays the slowest page, and the page's Python at 100×
-  (the results' specific pages, the snippets' matches) is not yet profiled: its uncached rate
-  at 100× is 0.71 of the demo's. The family register's search in the admin decrypts every
-  request: 2.4 s at 100× here, and it grows with the register.
+  takes about 80 ms with nobody reading at both sizes, and `manage.py update_index` still norms
+  every row afresh.
+- What falls short, and why. This run's machine served the static file at 2,370 and 2,286
+  requests a second (1,154 and 1,178 on the run of 2026-12-02, about 3,500 on the Xeon of an
+  earlier one): machines differ by a factor of three, so the goals that are shares of the
+  static file's rate are the comparable ones, and those are met at both sizes (cached pages
+  0.91 of it; publishing every 10 s 0.85, p99 1.5× steady; one publish a second 0.64 and 0.59
+  of the steady rate). Renders per publish: 1.33 for the demo's every-10-s run (3 publishes,
+  4 renders: one render straddled a publish, its copy stored for the generation before, and
+  the next reader set off another) and 1.10 at 100× at one publish a second; no reader waits
+  for any of them (every reader gets the last copy), but the goal of one is not met. Uncached
+  pages against "twice the rate before this round" compare with figures of another machine
+  (46 and 30 requests a second): met by home at both sizes and by the campaign at 100×, not by
+  the timeline (28 and 54) or search (48 and 29). In this run the uncached pages were measured
+  after the publishing runs, and 16 of the demo's first-page timeline requests timed out (over
+  wrk's 2 s) with 28 a second, while its last page, measured later, served 68 with none; the
+  likeliest cause is the warms the 20 publishes just before had queued, still rendering on the
+  same two cores, and bench.py now measures uncached pages before any publish. The search
+  page's SQL at 100× is within 30 ms for one word in either language (22.8 and 22.9 ms, was 72
+  on the run before) and 30.8 ms for two words, just over; its uncached rate at 100× is 0.60 of
+  the demo's, the one figure more than 20 % off: at 100× a common word's 200 best pages are
+  ranked and built as page objects to be counted and paged, where the demo has a few dozen.
+  The family register's search in the admin decrypts every request: 1.4 s at 100×, the one
+  admin view over a second; a blind
+  index (keyed hashes of the words, searchable without decrypting) would make it flat, and is
+  left for a change of its own, since it adds what a stolen database could be matched against.
 """
 PUBLISHER = """
 import json, time
@@ -429,6 +440,11 @@ def measure(env, scratch, size):
         search_sql = shell("from benchmarks.queries import search_sql; search_sql()", uncached_env)
         css = re.search(r'href="(/static/css/site[^"]+)"', cached.get("/")).group(1)
         static, steady = cached_and_static(cached, css)
+        # Before any publish: the warms that publishes queue would still be rendering on the
+        # same cores (the demo's timeline had 16 requests time out when measured after them).
+        for path in paths.values():
+            uncached.get(path)  # each process's site data, as a running server has it
+        slow = {name: wrk(uncached.base + path) for name, path in paths.items()}
         publishing = {
             name: while_publishing(cached, worker, env, interval, seconds)
             for name, (interval, seconds) in PUBLISHING.items()
@@ -437,9 +453,6 @@ def measure(env, scratch, size):
             "warm": publish_times(env),
             "no warm": publish_times({**env, "PAGE_CACHE_WARM": "false"}),
         }
-        for path in paths.values():
-            uncached.get(path)  # each process's site data, as a running server has it
-        slow = {name: wrk(uncached.base + path) for name, path in paths.items()}
     finally:
         worker.stop()
         cached.stop()
