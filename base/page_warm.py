@@ -107,18 +107,29 @@ def warm_pages(label, pk):
     rendered = []
     for key, changed, path, encoding, host, secure in renders:
         page = stored.get(key)
-        if isinstance(page, StoredPage) and page.generation == generation:
+        if _fresh(page, generation):
             continue  # a reader's render came first
         if page is None and not changed:
             continue  # nobody has asked for it lately
         if not cache.add(rendering_key(key), 1, RENDER_SECONDS):
             continue  # a reader renders it now
+        # Looked at again under the lock: while the pages before it rendered, a reader may
+        # have rendered this one and released its lock (a second render of the page per
+        # publish, in make bench, until this look).
+        if _fresh(cache.get(key), generation):
+            cache.delete(rendering_key(key))
+            continue
         if _render(path, encoding, host, secure):
             rendered.append(path)
     logger.info(
         "Warmed %s pages after a change to %s %s: %s", len(rendered), label, pk, " ".join(rendered)
     )
     return len(rendered)
+
+
+def _fresh(page, generation):
+    """Whether a stored page is of the warm's generation or newer (a later change's)."""
+    return isinstance(page, StoredPage) and page.generation >= generation
 
 
 def _render(path, encoding, host, secure):

@@ -2,6 +2,8 @@
 worker right after the change, so the first reader gets a cached page, and nothing is rendered
 twice."""
 
+from unittest import mock
+
 import pytest
 from django.core.cache import cache
 from django_tasks_db.management.commands.db_worker import Worker
@@ -136,6 +138,34 @@ def test_the_warm_leaves_alone_what_a_reader_rendered_or_is_rendering(
 
     assert renders() == len(FIRST_SEEN) - 2
     assert client.get("/timeline/")["X-Cache"] == "stale"
+
+
+def test_the_warm_leaves_a_page_a_reader_rendered_while_it_rendered_others(
+    client, site, django_capture_on_commit_callbacks
+):
+    from base import page_warm
+
+    read_everything(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(site["update"])
+    render = page_warm._render
+    warmed = []
+
+    def readers_come_meanwhile(path, *args):
+        # While the warm renders its first page, readers have every other page rendered: each
+        # gets the last copy and sets off the render, which is stored before the warm gets there.
+        if not warmed:
+            others = [other for other in FIRST_SEEN if other != path]
+            assert {client.get(other)["X-Cache"] for other in others} == {"refresh"}
+        warmed.append(path)
+        return render(path, *args)
+
+    with mock.patch.object(page_warm, "_render", readers_come_meanwhile):
+        run_worker()
+
+    assert len(warmed) == renders() == 1
+    for path in FIRST_SEEN:
+        assert client.get(path)["X-Cache"] == "hit", path
 
 
 def test_each_page_is_warmed_as_readers_ask_for_it(
