@@ -441,6 +441,8 @@ class _Builder:
                     closed_at=self.now if status == ContactRequest.Status.CLOSED else None,
                 )
             )
+        for request in made:
+            request.search_text = request.searched_text()  # what save() writes
         for batch in _batches(made):
             ContactRequest.objects.bulk_create(batch)
         # Received over the years, not all at once (created_at is set on insert).

@@ -158,8 +158,8 @@ def test_running_again_deletes_nothing_more():
 def raw_tokens(request):
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT requester_name, relative_name, notes FROM {ContactRequest._meta.db_table} "  # noqa: S608
-            "WHERE id = %s",
+            "SELECT requester_name, relative_name, notes, search_text "  # noqa: S608
+            f"FROM {ContactRequest._meta.db_table} WHERE id = %s",
             [request.pk],
         )
         return cursor.fetchone()
