@@ -54,7 +54,9 @@ class BestResults:
 
     @cached_property
     def best(self):
-        return list(self.pages.search(self.terms)[:MAX_RESULTS])
+        """The best pages' numbers, best first: building 200 Page objects only to count and
+        page them took 9 of the 24 ms this query took at 100x (benchmarks/profile.py)."""
+        return list(self.pages.values_list("pk", flat=True).search(self.terms)[:MAX_RESULTS])
 
     @property
     def more(self):
@@ -65,7 +67,7 @@ class BestResults:
         return len(self.best)
 
     def __getitem__(self, key):
-        chosen = [page.pk for page in self.best[key]]
+        chosen = self.best[key]
         specific = {page.pk: page for page in Page.objects.filter(pk__in=chosen).specific()}
         return [specific[pk] for pk in chosen]
 
