@@ -111,37 +111,40 @@ NOTES = """
   queries, 40 % of its time); base/localize.py gives the same buttons from facts read once a
   listing (39 queries, however many rows). The snippet listings still make 93 queries
   (wagtail-localize's snippet buttons, the same two a row), under half a second here. The
-  family register's search decrypts every request to match it, so it grows with the register.
+  family register's search decrypts each request's searched answers to match them (they are
+  encrypted, so SQL cannot): seven tokens a request took 1.4 s with 10,000 requests; they are
+  now kept together in one token of their own (ContactRequest.search_text), one a request.
 - Publishing at 100×: modelsearch worked out the average title length over the whole search
   index and rewrote every row it had not normed after indexing each object (no index finds
   them): 290 ms of SQL in a 450 ms publish with 200,000 entries, on the cores serving readers.
   base/search.py keeps that average for an hour and norms only the rows just written; a publish
   takes about 80 ms with nobody reading at both sizes, and `manage.py update_index` still norms
   every row afresh.
-- What falls short, and why. This run's machine served the static file at 2,370 and 2,286
-  requests a second (1,154 and 1,178 on the run of 2026-12-02, about 3,500 on the Xeon of an
-  earlier one): machines differ by a factor of three, so the goals that are shares of the
-  static file's rate are the comparable ones, and those are met at both sizes (cached pages
-  0.91 of it; publishing every 10 s 0.85, p99 1.5× steady; one publish a second 0.64 and 0.59
-  of the steady rate). Renders per publish: 1.33 for the demo's every-10-s run (3 publishes,
-  4 renders: one render straddled a publish, its copy stored for the generation before, and
-  the next reader set off another) and 1.10 at 100× at one publish a second; no reader waits
-  for any of them (every reader gets the last copy), but the goal of one is not met. Uncached
-  pages against "twice the rate before this round" compare with figures of another machine
-  (46 and 30 requests a second): met by home at both sizes and by the campaign at 100×, not by
-  the timeline (28 and 54) or search (48 and 29). In this run the uncached pages were measured
-  after the publishing runs, and 16 of the demo's first-page timeline requests timed out (over
-  wrk's 2 s) with 28 a second, while its last page, measured later, served 68 with none; the
-  likeliest cause is the warms the 20 publishes just before had queued, still rendering on the
-  same two cores, and bench.py now measures uncached pages before any publish. The search
-  page's SQL at 100× is within 30 ms for one word in either language (22.8 and 22.9 ms, was 72
-  on the run before) and 30.8 ms for two words, just over; its uncached rate at 100× is 0.60 of
-  the demo's, the one figure more than 20 % off: at 100× a common word's 200 best pages are
-  ranked and built as page objects to be counted and paged, where the demo has a few dozen.
-  The family register's search in the admin decrypts every request: 1.4 s at 100×, the one
-  admin view over a second; a blind
-  index (keyed hashes of the words, searchable without decrypting) would make it flat, and is
-  left for a change of its own, since it adds what a stolen database could be matched against.
+- What falls short, and why. This run's machine served the static file at 2,005 and 1,800
+  requests a second (2,370 and 2,286 on a run earlier the same day, 1,154 and 1,178 on the
+  run of 2026-12-02, about 3,500 on the Xeon of an earlier one), and the same search page's
+  SQL, in-process with nothing else running, measured 36 ms and an hour later 51: the host
+  under this machine varies by a third within a day and machines by a factor of three, so the
+  goals that are shares of the static file's rate are the comparable ones. Those are met at
+  both sizes but one: cached pages 0.84 and 0.83 of it, one publish a second 0.72 and 0.60 of
+  the steady rate, publishing every 10 s 0.84 for the demo and 0.79 at 100×, just under the
+  0.8 (0.85 on the run before; p99 1.4 and 1.7× steady). Renders per publish are 1.00 in
+  every run: the warm worker looked at the pages it would render once, before rendering the
+  first, and a page a reader's render stored meanwhile was rendered again (1.33 and 1.10 on
+  the run before); it now looks again under each page's lock (tests/test_page_warm.py).
+  Uncached pages against "twice the rate before this round" compare with figures of another
+  machine (46 and 30 requests a second): met by home at both sizes, not by the campaign (89
+  and 73), the timeline (64 and 32) or search (34 and 20). The timeline's first page takes 40
+  ms of CPU in-process at 100× (benchmarks/profile.py): on two cores shared with wrk,
+  PostgreSQL and Redis that is at most some 50 a second, so twice 46 would need the page's
+  work halved. The search page's SQL at 100× is 33 to 43 ms in this run (22.8 to 30.8 on the
+  faster run before, the same searches): not within 30 ms on this machine today. The uncached
+  timeline, appeal and search at 100× are 0.50, 0.74 and 0.58 of the demo's rate, more than
+  20 % off: a common word's 200 best pages are ranked where the demo has a few dozen (the best
+  are now read as numbers, 24.5 to 15.2 ms, and only the ten shown as pages); where the
+  timeline's and the appeal's time goes at 100× against the demo was not profiled in this
+  run. The family register's search at 100× is 350 ms (1,442 before): every admin view is
+  under a second.
 """
 PUBLISHER = """
 import json, time
